@@ -1,0 +1,129 @@
+"""Vietnamese place names: Unicode normalisation and forgiving matching.
+
+Matching ignores diacritics (``đ`` counts as ``d``), case, punctuation and
+administrative prefixes ("Tỉnh", "Thành phố", "TP.", "Xã", "Phường", "P.",
+"Đặc khu", ...), so that "Lao Cai", "lào cai" and "Tỉnh Lào Cai" all match
+"Lào Cai". Names are stored in Unicode NFC.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+__all__ = ["nfc", "fold", "match_key", "closest", "pad_code"]
+
+# Administrative prefixes, longest first. They are stripped in their written
+# form (with diacritics) so that real names that fold to the same letters
+# ("Quan Hóa" is not "Quận Hóa", "Tịnh Biên" is not "Tỉnh Biên") are kept.
+# A name typed without any diacritics has its prefixes stripped in ASCII form.
+_PREFIXES = (
+    "thành phố", "đặc khu", "thị trấn", "thị xã", "phường", "huyện", "quận",
+    "tỉnh", "tp", "tx", "tt", "xã", "p", "q", "h", "x",
+)
+
+
+def _prefix_re(prefixes: Iterable[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(p) for p in prefixes)
+    return re.compile(r"^(?:" + alternatives + r")(?:\s+|\.\s*)")
+
+
+_PREFIX_RE = _prefix_re(_PREFIXES)
+_ASCII_PREFIX_RE = _prefix_re(
+    sorted({unicodedata.normalize("NFD", p).encode("ascii", "ignore").decode().replace("đ", "d") for p in _PREFIXES}
+           | {"dac khu"}, key=len, reverse=True)
+)
+
+
+def nfc(text: str) -> str:
+    """Return ``text`` in Unicode NFC with surrounding and repeated spaces removed.
+
+    Examples
+    --------
+    >>> nfc("  Lào   Cai ") == "Lào Cai"
+    True
+    """
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", str(text))).strip()
+
+
+def fold(text: str) -> str:
+    """Fold a name to lower-case ASCII: no diacritics, ``đ`` → ``d``, single spaces.
+
+    Examples
+    --------
+    >>> fold("Đắk Lắk")
+    'dak lak'
+    >>> fold("Thừa Thiên - Huế")
+    'thua thien hue'
+    """
+    text = unicodedata.normalize("NFD", str(text))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    text = text.replace("đ", "d").replace("Đ", "D").lower()
+    text = re.sub(r"[^0-9a-z.]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def match_key(text: str) -> str:
+    """Key used to compare place names: folded, administrative prefixes removed.
+
+    Numbers keep their value, so "Phường 01", "P.1" and "phuong 1" share a key.
+
+    Examples
+    --------
+    >>> match_key("Tỉnh Lào Cai")
+    'lao cai'
+    >>> match_key("TP. Hồ Chí Minh") == match_key("Hồ Chí Minh")
+    True
+    >>> match_key("P. 01") == match_key("Phường 1")
+    True
+    >>> match_key("Quan Hóa"), match_key("Tinh Lao Cai")
+    ('quan hoa', 'lao cai')
+    """
+    key = nfc(text).lower()
+    pattern = _ASCII_PREFIX_RE if key.isascii() else _PREFIX_RE
+    stripped = pattern.sub("", key, count=1)
+    if stripped:  # never strip a name down to nothing ("Xã" alone stays)
+        key = stripped
+    key = fold(key).replace(".", " ")
+    key = re.sub(r"\b0+(\d)", r"\1", key)
+    return re.sub(r"\s+", " ", key).strip()
+
+
+def closest(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
+    """Return up to ``n`` candidates whose folded form is closest to ``name``.
+
+    Examples
+    --------
+    >>> closest("Lao Kai", ["Lào Cai", "Lai Châu", "Hà Nội"])
+    ['Lào Cai']
+    """
+    candidates = list(candidates)
+    keys = {}
+    for c in candidates:
+        keys.setdefault(match_key(c), c)
+    hits = difflib.get_close_matches(match_key(name), list(keys), n=n, cutoff=0.5)
+    return [keys[h] for h in hits]
+
+
+def pad_code(value: object, width: int) -> str:
+    """Restore a zero-padded administrative code that a spreadsheet made numeric.
+
+    Examples
+    --------
+    >>> pad_code(4, 5)
+    '00004'
+    >>> pad_code("4.0", 5)
+    '00004'
+    >>> pad_code(" 01 ", 2)
+    '01'
+    """
+    text = str(value).strip()
+    if re.fullmatch(r"\d+\.0+", text):
+        text = text.split(".")[0]
+    if not text.isdigit():
+        raise ValueError(f"not a numeric code: {value!r}")
+    if len(text) > width:
+        raise ValueError(f"code {value!r} has more than {width} digits")
+    return text.zfill(width)

@@ -1,0 +1,45 @@
+"""Shared fixtures: the national commune layer and the Hà Nội + Lai Châu subset."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_DATA = Path(__file__).resolve().parent / "data"
+
+
+def _ensure_built() -> None:
+    """The derived geography is built by `python -m divide.build`; build it once if missing."""
+    from divide import admin
+
+    if not admin.ADMIN_GPKG.exists():
+        subprocess.run([sys.executable, "-m", "divide.build"], cwd=ROOT, check=True)
+
+
+_ensure_built()
+
+
+@pytest.fixture(scope="session")
+def communes():
+    """All 3,321 communes of 2025 (GeoDataFrame indexed by commune_code)."""
+    import divide
+
+    return divide.load_communes()
+
+
+@pytest.fixture(scope="session")
+def subset():
+    """The 164 communes of Hà Nội (01) and Lai Châu (12): urban core and remote mountains."""
+    import divide
+
+    gdf = divide.load_communes()
+    return gdf[gdf["province_code"].isin(["01", "12"])].copy()
+
+
+@pytest.fixture()
+def test_data() -> Path:
+    return TEST_DATA

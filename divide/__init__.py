@@ -26,6 +26,25 @@ _API = {
     "load_provinces": "admin",
     "resolve_province": "admin",
     "run_atlas": "atlas",
+    "facts": "national_facts",
+    "fact": "national_facts",
+    "cite": "national_facts",
+    "INDICATORS": "schema",
+    "schema_table": "schema",
+    "read_indicators": "io",
+    "read_villages": "io",
+    "ReadReport": "io",
+    "validate": "validation",
+    "ValidationReport": "validation",
+    "model_indicators": "modeled",
+    "model_villages": "modeled",
+    "write_modeled": "modeled",
+    "calibration_report": "modeled",
+    "crosswalk_to_2025": "crosswalk",
+    "load_crosswalk": "crosswalk",
+    "load_communes_pre2025": "crosswalk",
+    "match_old_communes": "crosswalk",
+    "CrosswalkReport": "crosswalk",
 }
 
 __all__ = ["DivideError", "InputError", "DataNotFoundError", "__version__", *sorted(_API)]
@@ -33,6 +52,18 @@ __all__ = ["DivideError", "InputError", "DataNotFoundError", "__version__", *sor
 if TYPE_CHECKING:  # pragma: no cover
     from .admin import load_communes, load_provinces, resolve_province
     from .atlas import run_atlas
+    from .crosswalk import (
+        CrosswalkReport,
+        crosswalk_to_2025,
+        load_communes_pre2025,
+        load_crosswalk,
+        match_old_communes,
+    )
+    from .national_facts import cite, fact, facts
+    from .io import ReadReport, read_indicators, read_villages
+    from .modeled import calibration_report, model_indicators, model_villages, write_modeled
+    from .schema import INDICATORS, schema_table
+    from .validation import ValidationReport, validate
 
 
 def __getattr__(name: str) -> Any:

@@ -336,6 +336,13 @@ def main(argv: list[str] | None = None) -> int:
     shp_dir = args.out if args.out else settings.SHAPEFILES_DIR
     data_dir = args.out if args.out else settings.DATA_DIR
     paths = write_outputs(communes, provinces, report, shp_dir, data_dir)
+    if not args.subset:
+        # The crosswalk's coverage check and the modeled dataset need all 3,321 units.
+        from .crosswalk import build_crosswalk
+        from .modeled import write_modeled
+
+        build_crosswalk(out_dir=data_dir / "admin", communes_2025=communes.drop(columns="geometry"))
+        paths.update(write_modeled(data_dir / "modeled"))
     for p in paths.values():
         print(f"wrote {p}")
     print(

@@ -80,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("provinces", help="list the 34 provinces with their codes and commune counts")
     p.set_defaults(handler=_cmd_provinces)
+
+    from . import _cli_crosswalk, _cli_facts, _cli_validate
+
+    _cli_validate.add_parser(sub)
+    _cli_crosswalk.add_parser(sub)
+    _cli_facts.add_parser(sub)
     return parser
 
 

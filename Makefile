@@ -1,0 +1,32 @@
+# The two commands of the README:
+#   make atlas   builds the environment (if needed) and runs the main job on the shipped data
+#   make test    runs the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.divide-installed
+
+.PHONY: atlas test install build clean-outputs
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+shapefiles/admin_2025.gpkg: $(STAMP) shapefiles/source/communes_2025.gpkg data/population/vnm_ppp_2020_1km_Aggregated_UNadj.tif
+	$(BIN)/python -m divide.build
+
+build: install
+	$(BIN)/python -m divide.build
+
+atlas: shapefiles/admin_2025.gpkg
+	$(BIN)/divide atlas
+
+test: shapefiles/admin_2025.gpkg
+	$(BIN)/python -m pytest
+
+clean-outputs:
+	rm -rf outputs

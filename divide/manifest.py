@@ -1,0 +1,141 @@
+"""Provenance manifests: what went into an output, so any figure can be rebuilt.
+
+Every command that writes files writes a ``manifest.json`` beside them with
+the inputs (path and sha256), the parameters, the package versions, which
+inputs are modeled, the outputs (with sha256) and the time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import tempfile
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from . import __version__, settings
+
+__all__ = ["sha256", "package_versions", "write_manifest", "atomic_path"]
+
+_PACKAGES = (
+    "numpy", "pandas", "scipy", "shapely", "pyproj", "pyogrio", "geopandas", "rasterio",
+    "exactextract", "libpysal", "matplotlib", "openpyxl", "pyarrow",
+)
+
+
+def sha256(path: str | Path, chunk: int = 1 << 20) -> str:
+    """Hex SHA-256 of a file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
+    >>> _ = p.write_bytes(b"abc")
+    >>> sha256(p)[:12]
+    'ba7816bf8f01'
+    """
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def package_versions(names: Iterable[str] = _PACKAGES) -> dict[str, str]:
+    """Installed versions of the packages the results depend on."""
+    out = {"python": platform.python_version(), "divide": __version__}
+    for name in names:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def _describe(path: Path) -> dict[str, Any]:
+    path = Path(path)
+    try:
+        shown = str(path.resolve().relative_to(settings.ROOT))
+    except ValueError:
+        shown = str(path)
+    return {"path": shown, "sha256": sha256(path), "bytes": path.stat().st_size}
+
+
+def write_manifest(
+    out_dir: str | Path,
+    *,
+    command: str,
+    inputs: Iterable[str | Path],
+    outputs: Iterable[str | Path],
+    parameters: Mapping[str, Any],
+    modeled_inputs: Iterable[str | Path] = (),
+    notes: Iterable[str] = (),
+) -> Path:
+    """Write ``manifest.json`` into ``out_dir`` and return its path.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, json
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "a.csv").write_text("x\\n1\\n")
+    >>> m = write_manifest(d, command="demo", inputs=[], outputs=[d / "a.csv"], parameters={"k": 1})
+    >>> json.loads(m.read_text())["outputs"][0]["path"].endswith("a.csv")
+    True
+    """
+    out_dir = Path(out_dir)
+    modeled = [str(Path(p)) for p in modeled_inputs]
+    doc = {
+        "tool": "divide",
+        "version": __version__,
+        "command": command,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "parameters": dict(parameters),
+        "inputs": [_describe(Path(p)) for p in inputs],
+        "modeled_inputs": modeled,
+        "contains_modeled_data": bool(modeled),
+        "outputs": [_describe(Path(p)) for p in outputs],
+        "packages": package_versions(),
+        "notes": list(notes),
+    }
+    path = out_dir / "manifest.json"
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+class atomic_path:
+    """Context manager giving a temporary path that replaces ``target`` on success.
+
+    A failed write leaves neither a half-written file nor a changed target.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
+    >>> with atomic_path(target) as tmp:
+    ...     _ = tmp.write_text("done")
+    >>> target.read_text()
+    'done'
+    """
+
+    def __init__(self, target: str | Path) -> None:
+        self.target = Path(target)
+
+    def __enter__(self) -> Path:
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{self.target.stem}.", suffix=self.target.suffix, dir=self.target.parent)
+        os.close(fd)
+        os.unlink(name)  # writers such as GDAL want to create the file themselves
+        self.tmp = Path(name)
+        return self.tmp
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None and self.tmp.exists():
+            os.replace(self.tmp, self.target)
+        elif self.tmp.exists():
+            self.tmp.unlink()

@@ -45,6 +45,8 @@ _API = {
     "load_communes_pre2025": "crosswalk",
     "match_old_communes": "crosswalk",
     "CrosswalkReport": "crosswalk",
+    "provinces_to_2025": "crosswalk",
+    "dti_2022_provinces_2025": "crosswalk",
 }
 
 __all__ = ["DivideError", "InputError", "DataNotFoundError", "__version__", *sorted(_API)]
@@ -55,9 +57,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from .crosswalk import (
         CrosswalkReport,
         crosswalk_to_2025,
+        dti_2022_provinces_2025,
         load_communes_pre2025,
         load_crosswalk,
         match_old_communes,
+        provinces_to_2025,
     )
     from .national_facts import cite, fact, facts
     from .io import ReadReport, read_indicators, read_villages

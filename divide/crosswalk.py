@@ -67,6 +67,11 @@ __all__ = [
     "split_shares",
     "crosswalk_to_2025",
     "CrosswalkReport",
+    "DTI_2022_2025_CSV",
+    "province_weights_2025",
+    "provinces_to_2025",
+    "dti_2022_provinces_2025",
+    "write_dti_2022_provinces_2025",
 ]
 
 ADMIN_DIR = settings.DATA_DIR / "admin"
@@ -488,6 +493,7 @@ def build_crosswalk(
     out_dir: str | Path = ADMIN_DIR,
     communes_path: str | Path = RAW_COMMUNES_PRE2025,
     communes_2025: pd.DataFrame | None = None,
+    indicators_dir: str | Path | None = None,
 ) -> dict[str, Any]:
     """Clean the official tables and write the crosswalk files with a coverage report.
 
@@ -509,6 +515,12 @@ def build_crosswalk(
         The 2025 communes (index ``commune_code``, column ``commune_name``) to
         compare with; read from the derived GeoPackage if omitted. If that is
         missing the comparison is skipped and the report says so.
+    indicators_dir
+        Folder for ``dti_2022_provinces_2025.csv`` (:func:`dti_2022_provinces_2025`
+        on the freshly built crosswalk; needs ``population`` and
+        ``province_code`` in the 2025 communes, else skipped). Default:
+        ``indicators`` next to ``out_dir`` when ``out_dir`` is a folder named
+        ``admin`` (``data/indicators``), else ``out_dir`` itself.
 
     Returns
     -------
@@ -522,6 +534,8 @@ def build_crosswalk(
     ...     rep = build_crosswalk(out_dir=tmp)
     >>> rep["pairs"], rep["new_codes"], rep["coverage"]["new_units_without_predecessor"]
     (10565, 3316, 5)
+    >>> sorted(rep["files"])
+    ['communes_pre2025', 'crosswalk', 'dti_2022_provinces_2025', 'report']
     """
     out_dir = Path(out_dir)
     register = clean_communes_pre2025(communes_path)
@@ -570,6 +584,14 @@ def build_crosswalk(
     cw.to_csv(files["crosswalk"], index=False, encoding="utf-8", lineterminator="\n")
     register.reset_index().to_csv(files["communes_pre2025"], index=False, encoding="utf-8", lineterminator="\n")
     files["report"].write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    # The province-level example (not part of the JSON report, which describes the commune crosswalk).
+    if communes_2025 is not None and {"population", "province_code", "province_name"} <= set(communes_2025.columns):
+        if indicators_dir is None:
+            indicators_dir = out_dir.parent / "indicators" if out_dir.name == "admin" else out_dir
+        weights = province_weights_2025(cw, register, communes_2025)
+        files["dti_2022_provinces_2025"] = write_dti_2022_provinces_2025(
+            Path(indicators_dir) / DTI_2022_2025_CSV.name, province_weights=weights
+        )
     report["files"] = {k: str(v) for k, v in files.items()}
     return report
 
@@ -1481,3 +1503,365 @@ def _read_boundaries(old_boundaries: Any, code_column: str | None) -> gpd.GeoDat
     gdf = gdf.set_axis(pd.Index(idx, name="old_code"))
     gdf = gdf[~gdf.index.duplicated(keep="first")]
     return gdf[[gdf.geometry.name]]
+
+
+# --------------------------------------------------------------------------- provinces
+
+INDICATORS_DIR = settings.DATA_DIR / "indicators"
+DTI_2022_CSV = INDICATORS_DIR / "dti_2022_province_ranks.csv"
+DTI_2022_2025_CSV = INDICATORS_DIR / "dti_2022_provinces_2025.csv"
+
+
+def province_weights_2025(
+    crosswalk: pd.DataFrame | None = None,
+    register: pd.DataFrame | None = None,
+    communes_2025: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Population that moved from each pre-2025 province to each 2025 province.
+
+    Each 2025 commune's population (WorldPop 2020, ``population`` of the 2025
+    layer) is attributed to its predecessor communes in proportion to the share
+    of each that it received (:func:`split_shares`, the same shares that
+    :func:`crosswalk_to_2025` uses), then summed by old province (from the
+    register) and new province. The five island special zones with no
+    predecessor commune are left out.
+
+    Parameters
+    ----------
+    crosswalk, register, communes_2025
+        The pairs, the pre-2025 register and the 2025 communes (index
+        ``commune_code``, columns ``province_code``, ``province_name``,
+        ``population``); the shipped ones if omitted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (``old_province_code``, ``province_code``) with
+        ``old_province_name``, ``province_name``, ``population`` (moved),
+        ``weight`` (its share of the new province, summing to 1 per new
+        province) and ``old_share`` (share of the old province that went
+        there, summing to 1 per old province).
+
+    Examples
+    --------
+    >>> w = province_weights_2025()
+    >>> w["old_province_code"].nunique(), w["province_code"].nunique()
+    (63, 34)
+    >>> w.groupby("province_code")["weight"].sum().round(12).eq(1).all()
+    np.True_
+    """
+    cw = load_crosswalk() if crosswalk is None else crosswalk
+    reg = load_communes_pre2025() if register is None else register
+    new = _communes_2025_cached() if communes_2025 is None else communes_2025
+    pop = pd.to_numeric(new["population"], errors="coerce").fillna(0.0).clip(lower=0).astype("float64")
+    shares, _ = _split_shares(cw, None, "population", True, pop)
+    pairs = shares.loc[shares["new_code"].isin(new.index), ["old_code", "new_code", "share"]].copy()
+    # A new commune's population goes to its predecessors in proportion to what it received from each.
+    tot = pairs.groupby("new_code")["share"].transform("sum")
+    size = pairs.groupby("new_code")["share"].transform("size")
+    pairs["part"] = np.where(tot > 0, pairs["share"] / tot.where(tot > 0, 1.0), 1.0 / size)
+    pairs["population"] = pairs["part"] * pairs["new_code"].map(pop)
+    pairs["old_province_code"] = pairs["old_code"].map(reg["province_code"])
+    pairs["province_code"] = pairs["new_code"].map(new["province_code"]).astype(str)
+    pairs = pairs.dropna(subset=["old_province_code"])
+    w = pairs.groupby(["old_province_code", "province_code"], as_index=False)["population"].sum()
+    w = w[w["population"] > 0].reset_index(drop=True)
+    w["weight"] = w["population"] / w.groupby("province_code")["population"].transform("sum")
+    w["old_share"] = w["population"] / w.groupby("old_province_code")["population"].transform("sum")
+    old_names = reg.drop_duplicates("province_code").set_index("province_code")["province_name"]
+    new_names = new.drop_duplicates("province_code").set_index("province_code")["province_name"]
+    w["old_province_name"] = w["old_province_code"].map(old_names)
+    w["province_name"] = w["province_code"].map(new_names)
+    cols = ["old_province_code", "old_province_name", "province_code", "province_name", "population", "weight", "old_share"]
+    return w[cols].sort_values(["province_code", "old_province_code"], kind="stable").reset_index(drop=True)
+
+
+@lru_cache(maxsize=1)
+def _province_keys() -> tuple[dict[str, str], dict[str, str]]:
+    """(match key -> old province code, old code -> display name) from the register, the crosswalk and aliases."""
+    reg = load_communes_pre2025()
+    cw = load_crosswalk()
+    names = dict(zip(reg["province_code"], reg["province_name"]))
+    keys: dict[str, str] = {}
+    spellings = [*names.items(), *zip(cw["old_province_code"], cw["old_province_name"]), *_PROVINCE_ALIASES.items()]
+    for code, name in spellings:
+        if code in names:
+            keys.setdefault(match_key(name), code)
+    return keys, names
+
+
+def _match_province(value: Any, keys: dict[str, str], names: dict[str, str]) -> tuple[str | None, str]:
+    """Return (old province code or None, note) for a cell holding an old province code or name."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) or not str(value).strip():
+        return None, "no province"
+    numeric = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+    text = nfc(str(value)).strip()
+    if numeric or re.fullmatch(r"\d+(\.0+)?", text):
+        try:
+            code = pad_code(text, 2)
+        except ValueError as exc:
+            return None, f"not a province code: {exc}"
+        if code not in names:
+            return None, f"unknown province code {code!r}: not one of the 63 pre-2025 provinces"
+        return code, "" if code == text and not numeric else f"code {value!r} read as {code!r}"
+    code = keys.get(match_key(text))
+    if code is None:
+        hints = closest(text, sorted(set(names.values())))
+        return None, f"no pre-2025 province named {text!r}" + (
+            "; did you mean " + " or ".join(repr(h) for h in hints) + "?" if hints else "")
+    return code, ""
+
+
+def provinces_to_2025(
+    table: pd.DataFrame,
+    province_column: str = "province_name",
+    extensive: str | Sequence[str] = (),
+    intensive: str | Sequence[str] = (),
+    weights: str | None = None,
+    *,
+    province_weights: pd.DataFrame | None = None,
+    source: str | Path | None = None,
+) -> tuple[pd.DataFrame, CrosswalkReport]:
+    """Bring a table of the 63 pre-2025 provinces onto the 34 provinces of 2025.
+
+    The weight of old province P in new province N is the population that
+    moved from P to N (:func:`province_weights_2025`, built from the commune
+    crosswalk). Extensive columns are split by the share of P that went to N
+    and summed; intensive columns become weighted means over the predecessors
+    that have a value.
+
+    Parameters
+    ----------
+    table
+        One row per old province.
+    province_column
+        Column with the old province name ("TP. Đà Nẵng", "Thừa Thiên - Huế",
+        "Ha Noi": compared with :func:`divide.names.match_key`) or its 2-digit
+        code (numbers are zero-padded and reported as repaired).
+    extensive, intensive
+        Count columns and rate/score/rank columns.
+    weights
+        Column with a weight per old province (for example its own population)
+        for the intensive columns, times the share of it that went to N.
+        Default: the population that moved.
+    province_weights
+        The result of :func:`province_weights_2025` (computed if omitted).
+    source
+        File the table came from, named in messages.
+
+    Returns
+    -------
+    (pandas.DataFrame, CrosswalkReport)
+        The 34 new provinces, indexed by the 2-digit ``province_code``, with
+        ``province_name``, the mapped columns, ``n_predecessors``,
+        ``n_sources`` (predecessors present in the input), ``coverage``
+        (population share of the predecessors present) and ``predecessors``
+        ("code name weight; ..."; weights sum to 1); and the reconciliation of
+        every input row (``old_code`` holds the old province code).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"tinh": ["TP. Đà Nẵng", "Quảng Nam", "Thua Thien Hue", 44, "Atlantis"],
+    ...                   "x": [1.0, 3.0, 5.0, 7.0, 9.0]})
+    >>> out, rep = provinces_to_2025(t, "tinh", intensive="x")
+    >>> rep.counts["mapped"], rep.counts["repaired"], rep.counts["rejected"]
+    (3, 1, 1)
+    >>> out.loc["46", "province_name"], float(out.loc["46", "x"]), out.loc["46", "predecessors"]
+    ('Huế', 5.0, '46 Thành phố Huế 1.0000')
+    >>> bool(1.0 < out.loc["48", "x"] < 3.0)
+    True
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise InputError(f"expected a pandas DataFrame, got {type(table).__name__}", path=source)
+    extensive = _as_list(extensive)
+    intensive = _as_list(intensive)
+    if not extensive and not intensive:
+        raise InputError("no value columns given", path=source, fix="name at least one extensive or intensive column")
+    overlap = set(extensive) & set(intensive)
+    if overlap:
+        raise InputError(f"column(s) {sorted(overlap)} given as both extensive and intensive", path=source)
+    used = [c for c in [province_column, *extensive, *intensive, weights] if c is not None]
+    missing = [c for c in dict.fromkeys(used) if c not in table.columns]
+    if missing:
+        raise InputError("column(s) not in the table: " + ", ".join(repr(c) for c in missing), path=source,
+                         fix="columns: " + ", ".join(map(str, table.columns)))
+    if len(table) == 0:
+        raise InputError("the table has no rows", path=source)
+
+    keys, names = _province_keys()
+    w = province_weights_2025() if province_weights is None else province_weights
+    n_new_of = w.groupby("old_province_code")["province_code"].nunique()
+
+    rows = pd.DataFrame(index=table.index)
+    rows["row"] = np.arange(1, len(table) + 1)
+    rows["input"] = [str(v) for v in table[province_column]]
+    status = np.array(["mapped"] * len(table), dtype=object)
+    reasons: list[list[str]] = [[] for _ in range(len(table))]
+    codes: list[str | None] = []
+    for i, v in enumerate(table[province_column]):
+        code, note = _match_province(v, keys, names)
+        codes.append(code)
+        if code is None:
+            status[i] = "rejected"
+        elif note:
+            status[i] = "repaired"
+        if note:
+            reasons[i].append(note)
+    rows["old_code"] = pd.Series(codes, index=table.index, dtype=object)
+
+    values = pd.DataFrame(index=table.index)
+    for col in dict.fromkeys([*extensive, *intensive, *([weights] if weights else [])]):
+        raw = table[col]
+        num = pd.to_numeric(raw, errors="coerce").astype("float64")
+        bad = raw.notna() & (raw.astype(str).str.strip() != "") & num.isna()
+        for i in np.flatnonzero(bad.to_numpy()):
+            status[i] = "rejected"
+            reasons[i].append(f"not a number in column {col!r}: {raw.iloc[i]!r}")
+        if col in extensive or col == weights:
+            for i in np.flatnonzero((num < 0).to_numpy()):
+                status[i] = "rejected"
+                reasons[i].append(f"negative value in column {col!r}: {num.iloc[i]:g}")
+        values[col] = num
+
+    live = pd.Series(status != "rejected", index=table.index) & rows["old_code"].notna()
+    dup = rows.loc[live, "old_code"]
+    for code, grp in dup.groupby(dup).groups.items():
+        if len(grp) < 2:
+            continue
+        pos = [table.index.get_loc(g) for g in grp]
+        block = values.loc[grp]
+        same = all(block.iloc[0].equals(block.iloc[j]) for j in range(1, len(block)))
+        for p in (pos[1:] if same else pos):
+            status[p] = "rejected"
+            reasons[p].append(
+                f"duplicate of row {pos[0] + 1} (province {code}, same values): counted once" if same else
+                f"province {code} appears in rows {', '.join(str(q + 1) for q in pos)} with different values: keep one row"
+            )
+    rows["status"] = status
+    rows["reason"] = ["; ".join(r) for r in reasons]
+    ok = rows["status"] != "rejected"
+    rows["n_new"] = rows["old_code"].map(n_new_of).fillna(0).astype("int64").where(ok, 0)
+    rows["split_method"] = np.where(~ok, "", np.where(rows["n_new"] > 1, "population_moved", "whole"))
+
+    acc = values.loc[ok].copy()
+    acc["old_province_code"] = rows.loc[ok, "old_code"]
+    pairs = acc.merge(w[["old_province_code", "province_code", "population", "old_share"]], on="old_province_code")
+    if weights:
+        pairs["_w"] = pairs[weights] * pairs["old_share"]
+        basis = f"column {weights!r} × share of the old province that moved"
+    else:
+        pairs["_w"] = pairs["population"]
+        basis = "population that moved from the old province (WorldPop 2020 of the 2025 communes, split by the commune crosswalk)"
+
+    provinces = w.drop_duplicates("province_code").set_index("province_code")["province_name"].sort_index()
+    out = pd.DataFrame({"province_name": provinces})
+    out.index.name = "province_code"
+    for col in extensive:
+        out[col] = (pairs[col] * pairs["old_share"]).groupby(pairs["province_code"]).sum(min_count=1)
+    for col in intensive:
+        valid = pairs[col].notna() & pairs["_w"].notna() & (pairs["_w"] > 0)
+        num = (pairs[col] * pairs["_w"]).where(valid).groupby(pairs["province_code"]).sum(min_count=1)
+        den = pairs["_w"].where(valid).groupby(pairs["province_code"]).sum(min_count=1)
+        out[col] = num / den
+    g = w.groupby("province_code")
+    out["n_predecessors"] = g["old_province_code"].nunique()
+    present = w["old_province_code"].isin(set(acc["old_province_code"]))
+    out["n_sources"] = w[present].groupby("province_code")["old_province_code"].nunique().reindex(out.index).fillna(0).astype("int64")
+    out["coverage"] = w["weight"].where(present, 0.0).groupby(w["province_code"]).sum()
+    out["predecessors"] = g.apply(
+        lambda d: "; ".join(f"{c} {n} {x:.4f}" for c, n, x in zip(d["old_province_code"], d["old_province_name"], d["weight"])),
+        include_groups=False,
+    )
+
+    totals = pd.DataFrame(
+        {
+            "input_total": [values[c].sum() for c in extensive],
+            "accepted_total": [values.loc[ok, c].sum() for c in extensive],
+            "rejected_total": [values.loc[~ok, c].sum() for c in extensive],
+            "output_total": [out[c].sum() for c in extensive],
+        },
+        index=pd.Index(extensive, name="column"),
+    )
+    totals["difference"] = totals["accepted_total"] - totals["output_total"]
+    report = CrosswalkReport(
+        rows=rows[["row", "input", "old_code", "status", "reason", "n_new", "split_method"]],
+        totals=totals,
+        weights_basis=basis,
+        parameters={"province_column": province_column, "extensive": extensive, "intensive": intensive,
+                    "weights": weights, "source": None if source is None else str(source)},
+    )
+    return out, report
+
+
+def dti_2022_provinces_2025(
+    path: str | Path = DTI_2022_CSV,
+    *,
+    province_weights: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The DTI 2022 ranking of the 63 old provinces on the 34 provinces of 2025.
+
+    ``dti_rank`` is the population-weighted mean rank of the predecessor
+    provinces (see :func:`provinces_to_2025`; ranks run 1–63, lower is
+    better, and the mean of two ranks is not itself a rank). ``pdti_score`` is
+    the weighted mean of the published provincial score over the predecessors
+    that have one: the source gives it for 6 provinces only (Đà Nẵng, Hồ Chí
+    Minh City, Quảng Ninh, Thừa Thiên Huế, Cần Thơ, Trà Vinh), so
+    ``pdti_score_coverage`` gives the population share of the predecessors it
+    stands for (1 = the whole new province).
+
+    Parameters
+    ----------
+    path
+        The table of ranks (``province_name``, ``dti_rank``, ``pdti_score``).
+    province_weights
+        :func:`province_weights_2025` (computed if omitted).
+
+    Returns
+    -------
+    pandas.DataFrame
+        34 rows indexed by ``province_code``: ``province_name``, ``dti_rank``
+        (3 decimals), ``pdti_score`` (4 decimals), ``pdti_score_coverage``,
+        ``n_predecessors``, ``predecessors``.
+
+    Raises
+    ------
+    InputError
+        If a province of the table is not recognised.
+
+    Examples
+    --------
+    >>> d = dti_2022_provinces_2025()
+    >>> len(d), float(d.loc["22", "dti_rank"]), float(d.loc["46", "pdti_score"])
+    (34, 3.0, 0.6975)
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DataNotFoundError("the DTI 2022 table is missing", path=path, fix="restore data/indicators/")
+    table = pd.read_csv(path, dtype={"province_name": str}, encoding="utf-8")
+    w = province_weights_2025() if province_weights is None else province_weights
+    out, rep = provinces_to_2025(table, "province_name", intensive=["dti_rank", "pdti_score"],
+                                 province_weights=w, source=path)
+    if rep.exit_code or rep.rows["old_code"].nunique() != 63:
+        raise InputError("the DTI table does not name each of the 63 pre-2025 provinces once: " + rep.summary(),
+                         path=path, fix="correct the names reported, or extend _PROVINCE_ALIASES in divide/crosswalk.py")
+    scored = set(rep.rows.loc[table["pdti_score"].notna().to_numpy(), "old_code"])
+    coverage = w["weight"].where(w["old_province_code"].isin(scored), 0.0).groupby(w["province_code"]).sum()
+    res = out[["province_name"]].copy()
+    res["dti_rank"] = out["dti_rank"].round(3)
+    res["pdti_score"] = out["pdti_score"].round(4)
+    res["pdti_score_coverage"] = coverage.reindex(out.index).fillna(0.0).round(4)
+    res["n_predecessors"] = out["n_predecessors"]
+    res["predecessors"] = out["predecessors"]
+    return res
+
+
+def write_dti_2022_provinces_2025(
+    out_path: str | Path = DTI_2022_2025_CSV,
+    *,
+    province_weights: pd.DataFrame | None = None,
+) -> Path:
+    """Write :func:`dti_2022_provinces_2025` as a CSV (34 rows, UTF-8, ``\\n`` line ends); return the path."""
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    dti_2022_provinces_2025(province_weights=province_weights).to_csv(out_path, encoding="utf-8", lineterminator="\n")
+    return out_path

@@ -35,7 +35,6 @@ import pandas as pd
 
 from . import settings
 from ._errors import DataNotFoundError, DivideError, InputError
-from .names import match_key
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -97,7 +96,6 @@ _VILLAGE_LAYER = "villages_2025_modeled"
 
 _POPULATION_GRID = settings.DATA_DIR / "population" / "vnm_ppp_2020_1km_Aggregated_UNadj.tif"
 _DTI_FILE = settings.DATA_DIR / "indicators" / "dti_2022_province_ranks.csv"
-_CROSSWALK_FILE = settings.DATA_DIR / "admin" / "gso_crosswalk_old_new_2025-07_raw.csv"
 
 _N_PROVINCES_2022 = 63
 
@@ -494,42 +492,22 @@ def _national_communes(communes: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.
 
 
 def _province_dti_rank(national: pd.DataFrame) -> pd.Series:
-    """Population-weighted DTI 2022 rank of each 2025 province's predecessor provinces."""
-    for path in (_DTI_FILE, _CROSSWALK_FILE):
-        if not path.exists():
-            raise DataNotFoundError("a source file of the modeled data is missing", path=path,
-                                    fix="restore data/ from the repository")
-    dti = pd.read_csv(_DTI_FILE, dtype={"province_name": str})
-    dti["key"] = [match_key(n) for n in dti["province_name"]]
-    rank = dti.set_index("key")["dti_rank"].astype("float64")
+    """Population-weighted DTI 2022 rank of each 2025 province's predecessor provinces.
 
-    raw = pd.read_csv(_CROSSWALK_FILE, header=1, dtype=str, encoding="utf-8-sig", usecols=[2, 7])
-    raw.columns = ["new_code", "old_province"]
-    raw = raw.dropna()
-    raw = raw[raw["new_code"].str.strip().str.fullmatch(r"\d+")]
-    new_code = raw["new_code"].str.strip().str.zfill(5)
-    old = raw["old_province"].str.replace(r"\(\s*\d+\s*\)", "", regex=True)
-    aliases = {"hue": "thua thien hue"}  # Thừa Thiên Huế became Thành phố Huế in 2025-01
-    keys = {n: aliases.get(match_key(n), match_key(n)) for n in old.unique()}
-    old_key = old.map(keys)
-    unmatched = sorted(set(old_key) - set(rank.index))
-    if unmatched:
-        raise DivideError(
-            f"old provinces {unmatched} of the crosswalk have no DTI 2022 rank",
-            path=_CROSSWALK_FILE, where="column 'Tỉnh cũ'", fix="extend the alias table in divide/modeled.py",
-        )
-    pairs = pd.DataFrame({"commune_code": new_code.to_numpy(), "old_rank": old_key.map(rank).to_numpy()})
-    pairs = pairs[pairs["commune_code"].isin(national.index)]
-    # each new commune: mean rank over its predecessor communes (count shares), weighted by its population
-    per_commune = pairs.groupby("commune_code")["old_rank"].mean()
-    frame = pd.DataFrame({"rank": per_commune})
-    frame["province_code"] = national.loc[frame.index, "province_code"]
-    frame["w"] = national.loc[frame.index, "population"].to_numpy(dtype="float64") + 1e-9
-    mixed = (frame["rank"] * frame["w"]).groupby(frame["province_code"]).sum() / frame["w"].groupby(
-        frame["province_code"]).sum()
+    The mapping of the 63 old provinces onto the 34 new ones is the project's
+    province crosswalk (:func:`divide.crosswalk.dti_2022_provinces_2025`).
+    """
+    from .crosswalk import dti_2022_provinces_2025
+
+    ranks = dti_2022_provinces_2025()["dti_rank"].astype("float64")
     provinces = pd.Index(sorted(national["province_code"].unique()), name="province_code")
-    mixed = mixed.reindex(provinces)
-    return mixed.fillna(float(np.median(rank))).round(3).rename("dti_2022_rank_mixed")
+    mixed = ranks.reindex(provinces)
+    if mixed.isna().any():
+        raise DivideError(
+            f"provinces {list(mixed.index[mixed.isna()])} have no DTI 2022 rank",
+            path=_DTI_FILE, fix="rebuild with `python -m divide.build`",
+        )
+    return mixed.round(3).rename("dti_2022_rank_mixed")
 
 
 def _covariates(national: pd.DataFrame) -> pd.DataFrame:

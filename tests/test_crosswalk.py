@@ -365,3 +365,66 @@ def test_modules_do_not_import_plotting():
     code = ("import sys, divide.crosswalk, divide._cli_crosswalk; "
             "bad = [m for m in ('matplotlib', 'folium', 'seaborn') if m in sys.modules]; print(bad); sys.exit(bool(bad))")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
+
+
+# --------------------------------------------------------------------------- province level
+
+
+@pytest.fixture(scope="module")
+def dti_table():
+    return pd.read_csv(cx.DTI_2022_CSV, dtype={"province_name": str})
+
+
+def test_provinces_all_63_old_matched_34_new(dti_table):
+    out, rep = cx.provinces_to_2025(dti_table, "province_name", intensive="dti_rank")
+    assert rep.exit_code == 0 and rep.counts["mapped"] == 63
+    assert rep.rows["old_code"].nunique() == 63
+    assert len(out) == 34 and out.index.str.fullmatch(r"\d{2}").all()
+    assert out["dti_rank"].notna().all() and (out["coverage"].round(12) == 1).all()
+    # "Thừa Thiên - Huế" and "TP. Đà Nẵng" matched to the register's province codes
+    codes = dict(zip(dti_table["province_name"], rep.rows["old_code"]))
+    assert codes["Thừa Thiên - Huế"] == "46" and codes["TP. Đà Nẵng"] == "48" and codes["TP. Hồ Chí Minh"] == "79"
+
+
+def test_province_weights_sum_to_one():
+    w = cx.province_weights_2025()
+    assert w["old_province_code"].nunique() == 63 and w["province_code"].nunique() == 34
+    assert np.allclose(w.groupby("province_code")["weight"].sum(), 1.0)
+    assert np.allclose(w.groupby("old_province_code")["old_share"].sum(), 1.0)
+    d = cx.dti_2022_provinces_2025()
+    sums = d["predecessors"].map(lambda s: sum(float(p.rsplit(" ", 1)[1]) for p in s.split("; ")))
+    assert np.allclose(sums, 1.0, atol=1e-3)
+
+
+def test_two_province_merger_hand_checked(dti_table):
+    # 2025 Đà Nẵng (48) = TP. Đà Nẵng (48, rank 1) + Quảng Nam (49).
+    w = cx.province_weights_2025().set_index(["province_code", "old_province_code"])["population"]
+    pop_dn, pop_qn = w[("48", "48")], w[("48", "49")]
+    assert set(w.loc["48"].index) == {"48", "49"}
+    rank = dict(zip(dti_table["province_name"], dti_table["dti_rank"]))
+    expected = (rank["TP. Đà Nẵng"] * pop_dn + rank["Quảng Nam"] * pop_qn) / (pop_dn + pop_qn)
+    d = cx.dti_2022_provinces_2025()
+    assert d.loc["48", "dti_rank"] == pytest.approx(expected, abs=5e-4)
+    # Only Đà Nẵng has a pdti score: its score, covering Đà Nẵng's share of the population.
+    assert d.loc["48", "pdti_score"] == pytest.approx(0.8002)
+    assert d.loc["48", "pdti_score_coverage"] == pytest.approx(pop_dn / (pop_dn + pop_qn), abs=5e-5)
+    # Extensive columns are conserved.
+    t = pd.DataFrame({"tinh": ["Đà Nẵng", "Tinh Quang Nam"], "n": [10.0, 30.0]})
+    out, rep = cx.provinces_to_2025(t, "tinh", extensive="n")
+    assert out.loc["48", "n"] == pytest.approx(40.0) and rep.totals.loc["n", "difference"] == pytest.approx(0)
+    assert out.loc["48", "n_sources"] == 2 and out["n"].notna().sum() == 1
+
+
+def test_provinces_unknown_and_codes_reported():
+    t = pd.DataFrame({"tinh": ["Atlantis", 1, "46", "Hà Nội", "79", 101], "x": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]})
+    out, rep = cx.provinces_to_2025(t, "tinh", intensive="x")
+    assert rep.exit_code == 1 and len(out) == 34
+    r = rep.rows.set_index("row")
+    assert r.loc[1, "status"] == "rejected" and "no pre-2025 province named 'Atlantis'" in r.loc[1, "reason"]
+    assert r.loc[3, "status"] == "mapped" and r.loc[3, "old_code"] == "46"
+    # Hà Nội given twice (code 1, name) with different values: both rejected, the rows named
+    assert (r.loc[[2, 4], "status"] == "rejected").all() and "rows 2, 4" in r.loc[4, "reason"]
+    assert r.loc[6, "status"] == "rejected" and "more than 2 digits" in r.loc[6, "reason"]
+    assert "Atlantis" in rep.summary() and out.loc["01", "x"] != out.loc["01", "x"]  # NaN: nothing mapped
+    out, rep = cx.provinces_to_2025(pd.DataFrame({"tinh": [1], "x": [2.0]}), "tinh", intensive="x")
+    assert rep.rows["status"].tolist() == ["repaired"] and out.loc["01", "x"] == 2.0

@@ -1147,6 +1147,21 @@ def _normalise_code(value: Any) -> tuple[str | None, str]:
     return code, ""
 
 
+def _conservation(values: pd.DataFrame, ok: pd.Series, out: pd.DataFrame, extensive: Sequence[str]) -> pd.DataFrame:
+    """Totals of each extensive column: input, accepted, rejected, on the new map, and the difference."""
+    totals = pd.DataFrame(
+        {
+            "input_total": [values[c].sum() for c in extensive],
+            "accepted_total": [values.loc[ok, c].sum() for c in extensive],
+            "rejected_total": [values.loc[~ok, c].sum() for c in extensive],
+            "output_total": [out[c].sum() for c in extensive],
+        },
+        index=pd.Index(list(extensive), name="column"),
+    )
+    totals["difference"] = totals["accepted_total"] - totals["output_total"]
+    return totals
+
+
 def crosswalk_to_2025(
     table: pd.DataFrame,
     code_column: str | None = None,
@@ -1420,16 +1435,7 @@ def crosswalk_to_2025(
     info = new.reindex(out.index)[["commune_name", "province_code", "province_name"]]
     out = pd.concat([info, out], axis=1)
 
-    totals = pd.DataFrame(
-        {
-            "input_total": [values[c].sum() for c in extensive],
-            "accepted_total": [values.loc[ok, c].sum() for c in extensive],
-            "rejected_total": [values.loc[~ok, c].sum() for c in extensive],
-            "output_total": [out[c].sum() for c in extensive],
-        },
-        index=pd.Index(extensive, name="column"),
-    )
-    totals["difference"] = totals["accepted_total"] - totals["output_total"]
+    totals = _conservation(values, ok, out, extensive)
     report = CrosswalkReport(
         rows=rows[["row", "input", "old_code", "status", "reason", "n_new", "split_method"]],
         totals=totals,
@@ -1773,16 +1779,7 @@ def provinces_to_2025(
         include_groups=False,
     )
 
-    totals = pd.DataFrame(
-        {
-            "input_total": [values[c].sum() for c in extensive],
-            "accepted_total": [values.loc[ok, c].sum() for c in extensive],
-            "rejected_total": [values.loc[~ok, c].sum() for c in extensive],
-            "output_total": [out[c].sum() for c in extensive],
-        },
-        index=pd.Index(extensive, name="column"),
-    )
-    totals["difference"] = totals["accepted_total"] - totals["output_total"]
+    totals = _conservation(values, ok, out, extensive)
     report = CrosswalkReport(
         rows=rows[["row", "input", "old_code", "status", "reason", "n_new", "split_method"]],
         totals=totals,

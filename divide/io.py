@@ -1106,6 +1106,26 @@ def _rows_equal(a: pd.Series, b: pd.Series) -> bool:
 # --------------------------------------------------------------------------- public readers
 
 
+def _open_table(path, columns, sheet, layer, encoding, communes, layer_kind: str):
+    """Shared start of both readers: read, map the columns, resolve the commune key of every row."""
+    raw, source = _read_raw(path, sheet=sheet, layer=layer, encoding=encoding, layer_kind=layer_kind)
+    reference = _reference_cached() if communes is None else _as_reference(communes)
+    matcher = _matcher_for(reference)
+    mapping, ignored = _map_columns(list(raw.frame.columns), columns, layer_kind, source)
+    frame = raw.frame[list(mapping)].rename(columns=mapping)
+    report = ReadReport(
+        source=source, format=raw.format, layer_kind=layer_kind, encoding=raw.encoding, layer=raw.layer,
+        header_row=raw.header_row, columns=mapping, ignored_columns=ignored, blank_rows=raw.blank_rows,
+        metadata=dict(raw.metadata),
+    )
+    state = _Rows(raw.rows)
+    code_col = KEY if KEY in frame.columns else None
+    # Names are checked against codes for commune tables; a village row names a village, not its commune.
+    report.key_from = _resolve_commune_codes(frame, state, matcher, code_col, check_names=layer_kind == "communes",
+                                             source=source, headers=list(raw.frame.columns))
+    return raw, frame, report, state, source
+
+
 def read_indicators(
     path: str | Path | pd.DataFrame,
     *,
@@ -1167,20 +1187,7 @@ def read_indicators(
     >>> [(o.status, o.reason) for o in report.outcomes][2]
     ('rejected', 'name_not_found')
     """
-    raw, source = _read_raw(path, sheet=sheet, layer=layer, encoding=encoding, layer_kind="communes")
-    reference = _reference_cached() if communes is None else _as_reference(communes)
-    matcher = _matcher_for(reference)
-    mapping, ignored = _map_columns(list(raw.frame.columns), columns, "communes", source)
-    frame = raw.frame[list(mapping)].rename(columns=mapping)
-    report = ReadReport(
-        source=source, format=raw.format, layer_kind="communes", encoding=raw.encoding, layer=raw.layer,
-        header_row=raw.header_row, columns=mapping, ignored_columns=ignored, blank_rows=raw.blank_rows,
-        metadata=dict(raw.metadata),
-    )
-    state = _Rows(raw.rows)
-    code_col = KEY if KEY in frame.columns else None
-    report.key_from = _resolve_commune_codes(frame, state, matcher, code_col, source=source,
-                                             headers=list(raw.frame.columns))
+    raw, frame, report, state, source = _open_table(path, columns, sheet, layer, encoding, communes, "communes")
     num_cols = [c for c in INDICATOR_NAMES if c in frame.columns]
     numbers = _parse_numeric_columns(frame, num_cols, state, report.value_issues)
     text_cols = [c for c in frame.columns if c not in num_cols and c != KEY]
@@ -1269,20 +1276,7 @@ def read_villages(
     >>> villages["has_mobile_signal"].tolist(), villages["commune_code"].tolist(), villages.crs.to_epsg()
     ([True, False], ['03478', '03478'], 4326)
     """
-    raw, source = _read_raw(path, sheet=sheet, layer=layer, encoding=encoding, layer_kind="villages")
-    reference = _reference_cached() if communes is None else _as_reference(communes)
-    matcher = _matcher_for(reference)
-    mapping, ignored = _map_columns(list(raw.frame.columns), columns, "villages", source)
-    frame = raw.frame[list(mapping)].rename(columns=mapping)
-    report = ReadReport(
-        source=source, format=raw.format, layer_kind="villages", encoding=raw.encoding, layer=raw.layer,
-        header_row=raw.header_row, columns=mapping, ignored_columns=ignored, blank_rows=raw.blank_rows,
-        metadata=dict(raw.metadata),
-    )
-    state = _Rows(raw.rows)
-    code_col = KEY if KEY in frame.columns else None
-    report.key_from = _resolve_commune_codes(frame, state, matcher, code_col, check_names=False, source=source,
-                                             headers=list(raw.frame.columns))
+    raw, frame, report, state, source = _open_table(path, columns, sheet, layer, encoding, communes, "villages")
     commune_codes = list(state.key)
     # village ids
     ids: list[str | None] = []

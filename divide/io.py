@@ -79,7 +79,6 @@ __all__ = [
     "parse_bool",
 ]
 
-PRE2025_CSV = settings.DATA_DIR / "admin" / "gso_communes_pre2025_2025-07-18.csv"
 
 Status = Literal["matched", "repaired", "rejected"]
 
@@ -250,9 +249,12 @@ def reference_communes() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _pre2025_cached() -> pd.DataFrame:
-    df = pd.read_csv(PRE2025_CSV, dtype=str, encoding="utf-8-sig", keep_default_na=False)
-    df = df.rename(columns={"Mã": "code", "Tên": "name", "Tỉnh / Thành Phố": "province", "Quận Huyện": "district"})
-    return df.set_index("code")[["name", "district", "province"]]
+    # The cleaned register of divide.crosswalk, under the short names this module uses.
+    from .crosswalk import load_communes_pre2025
+
+    df = load_communes_pre2025().rename(columns={"old_name": "name", "district_name": "district",
+                                                 "province_name": "province"})
+    return df.rename_axis("code")[["name", "district", "province"]]
 
 
 def pre2025_communes() -> pd.DataFrame:

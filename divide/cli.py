@@ -20,6 +20,18 @@ __all__ = ["main", "build_parser"]
 
 Handler = Callable[[argparse.Namespace], int]
 
+# Sub-command modules, in the order ``divide --help`` lists them.
+_SUBCOMMAND_MODULES = (
+    "_cli_validate",
+    "_cli_index",
+    "_cli_regions",
+    "_cli_map",
+    "_cli_export",
+    "_cli_brief",
+    "_cli_crosswalk",
+    "_cli_facts",
+)
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse exits with 2 on misuse already; keep its message short."""
@@ -81,11 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("provinces", help="list the 34 provinces with their codes and commune counts")
     p.set_defaults(handler=_cmd_provinces)
 
-    from . import _cli_crosswalk, _cli_facts, _cli_validate
+    import importlib
 
-    _cli_validate.add_parser(sub)
-    _cli_crosswalk.add_parser(sub)
-    _cli_facts.add_parser(sub)
+    # Each further sub-command lives in its own module with ``add_parser(sub)``.
+    for name in _SUBCOMMAND_MODULES:
+        importlib.import_module(f".{name}", __package__).add_parser(sub)
     return parser
 
 

@@ -1,0 +1,15 @@
+"""The ``divide regions``  sub-command (placeholder until divide regions (issue 5) lands)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+__all__ = ["add_parser"]
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the ``regions`` sub-command (not yet available)."""
+    p = subparsers.add_parser("regions", help="(not yet available)")
+    p.set_defaults(handler=lambda args: 2)
+    return p

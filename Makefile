@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.divide-installed
 
-.PHONY: atlas test install build clean-outputs
+.PHONY: atlas test install build notebooks bench clean-outputs
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,14 @@ atlas: shapefiles/admin_2025.gpkg
 
 test: shapefiles/admin_2025.gpkg
 	$(BIN)/python -m pytest
+
+# Executes every notebook into a copy and renders HTML with outputs to notebooks/html/.
+notebooks: shapefiles/admin_2025.gpkg
+	$(BIN)/python notebooks/render.py
+
+# Benchmarks (not part of the test suite): tables in bench/results/ and the README.
+bench: shapefiles/admin_2025.gpkg
+	for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
 clean-outputs:
 	rm -rf outputs

@@ -1,15 +1,116 @@
-"""The ``divide brief``  sub-command (placeholder until divide brief (issue 7) lands)."""
+"""The ``divide brief`` sub-command: write the policy brief (Markdown and HTML, English and/or Vietnamese).
+
+Wired into :mod:`divide.cli` with ``add_parser(sub)``. The handler runs the
+shared analysis (:func:`divide.pipeline.analyse`), then
+:func:`divide.brief.write_brief`, and writes a ``manifest.json`` beside the
+brief. Exit codes: 0 success, 1 the indicator file failed validation, 2 the
+input or the command could not be used (for example while the analysis
+pipeline is not installed).
+
+Examples
+--------
+>>> import argparse
+>>> from divide._cli_brief import add_parser
+>>> parser = argparse.ArgumentParser(prog="divide")
+>>> _ = add_parser(parser.add_subparsers(dest="command"))
+>>> args = parser.parse_args(["brief", "--province", "Lai Châu", "--lang", "both", "--out", "briefs"])
+>>> args.province, args.lang, str(args.out), args.indicators
+('Lai Châu', 'both', 'briefs', None)
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 from typing import Any
 
-__all__ = ["add_parser"]
+__all__ = ["add_parser", "run"]
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add the ``brief`` sub-command (not yet available)."""
-    p = subparsers.add_parser("brief", help="(not yet available)")
-    p.set_defaults(handler=lambda args: 2)
+    """Add the ``brief`` sub-command to an argparse sub-parser collection.
+
+    Parameters
+    ----------
+    subparsers
+        The object returned by ``ArgumentParser.add_subparsers()``.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The new sub-parser; its ``handler`` default is :func:`run`.
+    """
+    p = subparsers.add_parser(
+        "brief",
+        help="write the policy brief (Markdown and HTML): key figures with sources, gap table, tier-1 communes",
+        description=(
+            "Write the policy brief: national facts with their source, date and status beside the figures "
+            "divide computes, the urban–rural gap table, maps and the tier-1 communes, with a references list. "
+            "Figures computed from the shipped modeled dataset are captioned 'Dữ liệu mô phỏng / modeled data'."
+        ),
+    )
+    p.add_argument("--indicators", type=Path, metavar="FILE",
+                   help="your own commune indicator table (validated first); default: the shipped modeled dataset")
+    p.add_argument("--province", help="one province, by name (with or without diacritics) or 2-digit code")
+    p.add_argument("--lang", choices=("en", "vi", "both"), default="en",
+                   help="language of the brief (both: brief_en.* and brief_vi.*)")
+    p.add_argument("--out", type=Path, default=Path("outputs"), help="output folder (default: outputs/)")
+    p.set_defaults(handler=run)
     return p
+
+
+def _analyse() -> Any:
+    """Import the shared pipeline, or say clearly that it is not there yet."""
+    from ._errors import DivideError
+
+    try:
+        from .pipeline import analyse
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("divide"):
+            raise DivideError(
+                f"the analysis pipeline is not available in this installation ({exc.name} is missing)",
+                fix="update divide (the brief needs divide.pipeline); `divide facts` lists the national facts",
+            ) from None
+        raise
+    return analyse
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the analysis and write the brief; return the exit code."""
+    from ._errors import DivideError
+    from .brief import write_brief
+    from .manifest import write_manifest
+
+    analyse = _analyse()
+    quiet = getattr(args, "quiet", False)
+
+    def progress(message: str) -> None:
+        if not quiet:
+            print(f"… {message}", file=sys.stderr, flush=True)
+
+    try:
+        analysis = analyse(indicators=args.indicators, province=args.province, progress=progress)
+    except ModuleNotFoundError as exc:  # a step of the pipeline is not installed yet
+        if exc.name and exc.name.startswith("divide"):
+            raise DivideError(f"a step of the analysis pipeline is missing ({exc.name})",
+                              fix="update divide to a version with the whole pipeline") from None
+        raise
+    progress("writing the policy brief")
+    files = write_brief(analysis, args.out, lang=args.lang, formats=("md", "html"))
+    inputs = [args.indicators] if args.indicators is not None else []
+    manifest = write_manifest(
+        args.out,
+        command="brief",
+        inputs=inputs,
+        outputs=files,
+        parameters={"province": analysis.province, "lang": args.lang, "seed": analysis.seed,
+                    "indicators": analysis.indicators_source},
+        modeled_inputs=["divide.modeled (generated)"] if analysis.modeled else [],
+        notes=["Figures computed from the modeled dataset are captioned 'Dữ liệu mô phỏng / modeled data'."]
+        if analysis.modeled else [],
+    )
+    print(f"wrote {len(files) + 1} files to {args.out}")
+    for path in [*files, manifest]:
+        print(f"  {path.name}")
+    return 0

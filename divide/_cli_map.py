@@ -1,15 +1,140 @@
-"""The ``divide map``  sub-command (placeholder until divide map (issue 6) lands)."""
+"""The ``divide map`` sub-command: a printed map (PNG, SVG, PDF) or the offline interactive map (HTML).
+
+The mapped table comes from :func:`_analysis_table` (one private function,
+shared with ``divide export``): the full analysis of :func:`divide.pipeline.analyse`
+when the analysis modules are installed, otherwise the commune layer joined to
+the raw indicators (the shipped modeled dataset, or the user's file validated
+first).
+
+Examples
+--------
+>>> import argparse
+>>> from divide._cli_map import add_parser
+>>> parser = argparse.ArgumentParser(prog="divide")
+>>> _ = add_parser(parser.add_subparsers(dest="command"))
+>>> args = parser.parse_args(["map", "--province", "Lai Chau", "--column", "population", "--out", "x.svg"])
+>>> args.column, args.scheme, args.k, args.paper
+('population', 'quantiles', 5, 'A4')
+"""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["add_parser"]
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+
+__all__ = ["add_parser", "run"]
+
+_SUFFIXES = (".png", ".svg", ".pdf", ".html")
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add the ``map`` sub-command (not yet available)."""
-    p = subparsers.add_parser("map", help="(not yet available)")
-    p.set_defaults(handler=lambda args: 2)
+    """Add the ``map`` sub-command to an argparse sub-parser collection."""
+    p = subparsers.add_parser(
+        "map",
+        help="draw a commune map (PNG, SVG, PDF) or an offline interactive map (HTML)",
+        description=(
+            "Draw one column of the commune table as a print-ready map (.png at 300 dpi, .svg, .pdf; A4 or A3) "
+            "with legend, scale bar, north arrow, province outlines, sources and the modeled-data mark, or write "
+            "the offline interactive map (.html) with a layer switch and tooltips."
+        ),
+    )
+    p.add_argument("--indicators", type=Path, metavar="FILE",
+                   help="your own commune indicator table (validated first); default: the shipped modeled dataset")
+    p.add_argument("--column", metavar="COL",
+                   help="column to map (default: divide_index when the index is available, else "
+                        "fiber_households_pct); for .html the first layer")
+    p.add_argument("--province", help="one province, by name (with or without diacritics) or 2-digit code")
+    p.add_argument("--scheme", choices=("quantiles", "equal_interval", "natural_breaks"), default="quantiles",
+                   help="classification of numeric columns (default quantiles)")
+    p.add_argument("--k", type=int, default=5, metavar="N", help="number of classes (default 5)")
+    p.add_argument("--lang", choices=("en", "vi"), default="en", help="language of title, legend and sources")
+    p.add_argument("--paper", choices=("A4", "A3"), default="A4", help="paper size (default A4)")
+    p.add_argument("--labels", action="store_true", help="label the communes (province maps)")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE", help="output: .png, .svg, .pdf or .html")
+    p.set_defaults(handler=run)
     return p
+
+
+def _analysis_table(indicators: str | Path | None, province: str | None) -> gpd.GeoDataFrame:
+    """The commune table to map or export, for the whole country or one province.
+
+    Uses :func:`divide.pipeline.analyse` (index, rank interval, LISA, type,
+    region, priority) when its analysis modules exist; until then, the commune
+    layer joined to the indicators, with ``attrs["modeled"]`` set.
+    """
+    try:
+        from .pipeline import analyse
+
+        return analyse(indicators, province, uncertainty_reps=200).communes
+    except ModuleNotFoundError as exc:  # an analysis module is not there yet: map the raw indicators
+        if not (exc.name or "").startswith("divide"):
+            raise
+    return _raw_table(indicators, province)
+
+
+def _raw_table(indicators: str | Path | None, province: str | None) -> gpd.GeoDataFrame:
+    """The commune layer joined to the indicators (modeled, or the user's file validated first)."""
+    from . import admin
+    from ._errors import DivideError
+
+    national = admin.load_communes()
+    if indicators is None:
+        from .modeled import model_indicators
+
+        table = model_indicators(national)
+        modeled = True
+    else:
+        from .validation import validate
+
+        report = validate(indicators, communes=national)
+        if not report.usable:
+            raise DivideError(
+                f"the indicator file failed validation ({len(report.errors)} errors)",
+                path=indicators,
+                fix=f"run `divide validate {indicators}` for the full report, correct the file and rerun",
+                exit_code=1,
+            )
+        table = report.table
+        modeled = bool("source" in table.columns and (table["source"].astype("string") == "modeled").all())
+    keep = [c for c in table.columns if c not in national.columns or c == "source"]
+    out = national.join(table[keep], how="left")
+    if province is not None:
+        out = out[out["province_code"] == admin.resolve_province(province)].copy()
+    out.attrs["modeled"] = modeled
+    if indicators is not None:
+        out.attrs["path"] = str(indicators)
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    """Draw the map asked for; return the exit code (0 ok; errors raise :class:`~divide.DivideError`)."""
+    from ._errors import InputError
+
+    out = Path(args.out)
+    if out.suffix.lower() not in _SUFFIXES:
+        raise InputError(f"cannot write a map as {out.suffix or 'a file without suffix'!r}", path=out,
+                         where="--out", fix="use .png, .svg, .pdf or .html")
+    table = _analysis_table(args.indicators, args.province)
+    column = args.column
+    if column is None:
+        column = "divide_index" if "divide_index" in table.columns else "fiber_households_pct"
+    if column not in table.columns:
+        shown = ", ".join(c for c in table.columns if c != "geometry")
+        raise InputError(f"no column {column!r} in the commune table", where="--column", fix=f"choose one of: {shown}")
+    if out.suffix.lower() == ".html":
+        from .webmap import DEFAULT_LAYERS, interactive_map
+
+        layers = [column, *[c for c in DEFAULT_LAYERS if c != column]]
+        path = interactive_map(table, out, layers=layers, lang=args.lang)
+    else:
+        from .maps import choropleth
+
+        choropleth(table, column, scheme=args.scheme, k=args.k, lang=args.lang, paper=args.paper,
+                   labels=args.labels, out=out)
+        path = out
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {len(table):,} communes, column {column})")
+    return 0

@@ -47,6 +47,45 @@ _API = {
     "CrosswalkReport": "crosswalk",
     "provinces_to_2025": "crosswalk",
     "dti_2022_provinces_2025": "crosswalk",
+    "analyse": "pipeline",
+    "Analysis": "pipeline",
+    "compute_index": "composite",
+    "recompute": "composite",
+    "index_uncertainty": "composite",
+    "UncertaintyResult": "composite",
+    "Theil": "gaps",
+    "IndexSpec": "composite",
+    "IndexResult": "composite",
+    "preset": "composite",
+    "urban_rural_gap": "gaps",
+    "inequality": "gaps",
+    "gini": "gaps",
+    "theil": "gaps",
+    "contiguity_graph": "spatial",
+    "spatial_patterns": "spatial",
+    "typology": "typology",
+    "priority_regions": "regions",
+    "priority": "priority",
+    "choropleth": "maps",
+    "map_categories": "maps",
+    "map_priority": "maps",
+    "plot_urban_rural_gap": "maps",
+    "class_breaks": "maps",
+    "interactive_map": "webmap",
+    "export": "export",
+    "read_back": "export",
+    "brief_markdown": "brief",
+    "brief_html": "brief",
+    "write_brief": "brief",
+    "aggregate_points": "points",
+    "assign_points": "points",
+    "coverage_from_sites": "coverage",
+    "coverage_layer": "coverage",
+    "speed_indicators": "speed",
+    "village_indicators": "village_access",
+    "distance_to_coverage": "village_access",
+    "model_sites": "modeled_raw",
+    "model_speed_tests": "modeled_raw",
 }
 
 __all__ = ["DivideError", "InputError", "DataNotFoundError", "__version__", *sorted(_API)]
@@ -68,6 +107,22 @@ if TYPE_CHECKING:  # pragma: no cover
     from .modeled import calibration_report, model_indicators, model_villages, write_modeled
     from .schema import INDICATORS, schema_table
     from .validation import ValidationReport, validate
+    from .brief import brief_html, brief_markdown, write_brief
+    from .composite import IndexResult, IndexSpec, UncertaintyResult, compute_index, index_uncertainty, preset, recompute
+    from .coverage import coverage_from_sites, coverage_layer
+    from .export import export, read_back
+    from .gaps import Theil, gini, inequality, theil, urban_rural_gap
+    from .maps import choropleth, class_breaks, map_categories, map_priority, plot_urban_rural_gap
+    from .modeled_raw import model_sites, model_speed_tests
+    from .pipeline import Analysis, analyse
+    from .points import aggregate_points, assign_points
+    from .priority import priority
+    from .regions import priority_regions
+    from .spatial import contiguity_graph, spatial_patterns
+    from .speed import speed_indicators
+    from .typology import typology
+    from .village_access import distance_to_coverage, village_indicators
+    from .webmap import interactive_map
 
 
 def __getattr__(name: str) -> Any:

@@ -593,14 +593,12 @@ def _computed_figures(ctx: _Ctx) -> list[Figure]:
         out.append(ctx.computed(ctx.t("f_index_ur"), ctx.t("f_index_ur_v", urban=_num(urban, lang, 1),
                                                            rural=_num(rural, lang, 1))))
     ineq = getattr(ctx.a, "inequality", None)
-    if isinstance(ineq, pd.DataFrame) and "measure" in ineq.columns:
-        row = ineq[ineq["measure"] == "divide_index"]
-        if len(row) and "gini" in row.columns and not _isnan(row["gini"].iloc[0]):
-            out.append(ctx.computed(ctx.t("f_gini"), _num(row["gini"].iloc[0], lang, 3)))
-        if len(row) and {"theil", "theil_between_urban_rural"} <= set(row.columns):
-            theil, between = row["theil"].iloc[0], row["theil_between_urban_rural"].iloc[0]
-            if not _isnan(theil) and not _isnan(between) and theil > 0:
-                out.append(ctx.computed(ctx.t("f_theil"), _num(100 * between / theil, lang, 1) + " %"))
+    gini = _inequality_value(ineq, "divide_index", "gini", "none", "total")
+    if not _isnan(gini):
+        out.append(ctx.computed(ctx.t("f_gini"), _num(gini, lang, 3)))
+    share = _inequality_value(ineq, "divide_index", "theil", "urban_rural", "between_share")
+    if not _isnan(share):
+        out.append(ctx.computed(ctx.t("f_theil"), _num(100 * share, lang, 1) + " %"))
     miss = ctx.missing(ctx.t("f_tier1"), ["priority_tier"])
     if miss:
         out.append(miss)
@@ -610,6 +608,16 @@ def _computed_figures(ctx: _Ctx) -> list[Figure]:
         out.append(ctx.computed(ctx.t("f_tier1"), ctx.t("f_communes_v", n=_num(len(tier1), lang),
                                                           pop=_num(pop1, lang))))
     return out
+
+
+def _inequality_value(ineq: Any, measure: str, statistic: str, grouping: str, component: str) -> float:
+    """One value of the long inequality table of :func:`divide.inequality` (NaN when absent)."""
+    need = {"measure", "statistic", "grouping", "component", "value"}
+    if not isinstance(ineq, pd.DataFrame) or not need <= set(ineq.columns):
+        return float("nan")
+    row = ineq[(ineq["measure"] == measure) & (ineq["statistic"] == statistic)
+               & (ineq["grouping"] == grouping) & (ineq["component"] == component)]
+    return float(row["value"].iloc[0]) if len(row) else float("nan")
 
 
 _GAP_COLUMNS = ("measure", "scope", "urban_mean", "rural_mean", "difference", "ratio")

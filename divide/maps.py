@@ -762,15 +762,19 @@ def choropleth(
 
 
 def title_short(column: str, lang: str) -> str:
-    """A short legend title for a column (its meaning, cut at the first bracket).
+    """A short legend title for a column (its meaning without bracketed parts).
 
     Examples
     --------
     >>> title_short("divide_index", "en")
     'Digital divide index'
+    >>> title_short("fiber_villages_pct", "en")
+    'Villages reached by fibre'
     """
+    import re
+
     text = _title_for(column, lang)
-    return text.split(" (")[0]
+    return re.sub(r"\s*\([^)]*\)", "", text).strip() or text
 
 
 def _draw_villages(ax: Any, communes: pd.DataFrame, villages: Any, lang: str, scale: float) -> list[Any]:

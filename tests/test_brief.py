@@ -59,8 +59,14 @@ def make_analysis(communes: pd.DataFrame, *, modeled: bool = True, province: str
         "urban_population": [1e6] * 8,
         "rural_population": [2e6] * 8,
     })
-    inequality = pd.DataFrame({"measure": ["divide_index"], "gini": [0.25], "theil": [0.2],
-                               "theil_between_urban_rural": [0.05], "theil_within_urban_rural": [0.15]})
+    # The long table of divide.inequality: Gini 0.25; Theil 0.2 of which 0.05 between urban and rural.
+    inequality = pd.DataFrame({
+        "measure": ["divide_index"] * 4,
+        "statistic": ["gini", "theil", "theil", "theil"],
+        "grouping": ["none", "none", "urban_rural", "urban_rural"],
+        "component": ["total", "total", "between", "between_share"],
+        "value": [0.25, 0.2, 0.05, 0.25],
+    })
     return types.SimpleNamespace(communes=table, provinces=None, gaps=gaps, inequality=inequality,
                                  province=province, modeled=modeled,
                                  indicators_source=source if not modeled else "modeled", seed=42)

@@ -1,14 +1,20 @@
-"""The main job: one call that runs the pipeline on the shipped data and writes outputs.
+"""The main job: one call that runs the whole pipeline and writes every output.
 
-``divide atlas`` (and :func:`run_atlas`) writes, for the whole country or one
-province:
+``divide atlas`` (and :func:`run_atlas`) runs :func:`divide.pipeline.analyse`
+(indicators → index and rank intervals → urban–rural gaps → hot spots,
+typology, priority regions and tiers) for the whole country or one province,
+and writes to one folder:
 
 * ``communes.gpkg`` (layers ``communes`` and ``provinces``) and ``communes.csv``
-  (UTF-8 with BOM so that Excel shows Vietnamese names), the commune table;
-* ``communes_map.png``, communes by official urban/rural class with province outlines;
-* ``manifest.json``: inputs with sha256, parameters, package versions, time.
-
-Later analysis steps add their outputs to the same folder.
+  (UTF-8 with BOM so that Excel shows Vietnamese names): every indicator,
+  pillar, the index, its rank interval, tier, LISA label, type, region and
+  priority;
+* ``priority_map.png`` and ``priority_map.pdf`` (priority tiers),
+  ``priority_map.html`` (interactive, offline), ``urban_rural_gap.png``;
+* ``tier1_communes.xlsx`` (tier-1 communes, with a sheet of sources);
+* ``brief.md`` (the policy brief);
+* ``manifest.json``: inputs with sha256, parameters, the index specification,
+  package versions, and whether any input was modeled.
 """
 
 from __future__ import annotations
@@ -17,9 +23,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import admin, settings
-from .manifest import atomic_path, write_manifest
+from .manifest import write_manifest
 
 __all__ = ["AtlasResult", "run_atlas"]
 
@@ -31,23 +38,35 @@ class AtlasResult:
     out: Path
     files: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+    analysis: Any = None
 
 
-def _source_inputs() -> list[Path]:
-    """The shipped files the derived geography was built from."""
+def _source_inputs(indicators: str | Path | None) -> list[Path]:
+    """The files the outputs were computed from."""
     from .build import POPULATION_GRID, SOURCE_COMMUNES
 
-    return [admin.ADMIN_GPKG, SOURCE_COMMUNES, POPULATION_GRID]
+    inputs = [admin.ADMIN_GPKG, SOURCE_COMMUNES, POPULATION_GRID, settings.DATA_DIR / "facts.csv"]
+    if indicators is not None and not hasattr(indicators, "columns"):
+        inputs.append(Path(indicators))
+    return inputs
+
+
+#: The steps of the main job, for the progress display.
+_STEPS = 8
 
 
 def run_atlas(
     out: str | Path = "outputs",
     province: str | int | None = None,
     *,
+    indicators: str | Path | None = None,
     lang: str = "en",
+    seed: int | None = None,
+    uncertainty_reps: int = 1000,
     progress: Callable[[str], None] | None = None,
 ) -> AtlasResult:
-    """Run the pipeline on the shipped data and write every output to ``out``.
+    """Run the pipeline and write every output to ``out``.
 
     Parameters
     ----------
@@ -55,64 +74,177 @@ def run_atlas(
         Output folder (created if missing).
     province
         Optional province by name (with or without diacritics) or code.
+    indicators
+        A user's indicator file (validated first); default: the shipped
+        modeled dataset, labelled modeled in every output.
     lang
-        Language of map titles and legends (``"en"`` or ``"vi"``).
+        Language of maps, legends and the brief (``"en"`` or ``"vi"``).
+    seed
+        Seed of every random step (default :data:`divide.settings.DEFAULT_SEED`).
+    uncertainty_reps
+        Monte Carlo replications of the rank intervals.
     progress
         Called with a short message before each step.
 
     Returns
     -------
     AtlasResult
-        The output folder, the files written and the time taken.
+        The output folder, the files written, the time taken per step and
+        the :class:`~divide.pipeline.Analysis`.
 
     Examples
     --------
     >>> import tempfile
-    >>> result = run_atlas(tempfile.mkdtemp(), province="Lai Chau")
-    >>> sorted(p.name for p in result.files)
-    ['communes.csv', 'communes.gpkg', 'communes_map.png', 'manifest.json']
+    >>> result = run_atlas(tempfile.mkdtemp(), province="Lai Chau", uncertainty_reps=50)
+    >>> sorted(p.name for p in result.files)  # doctest: +NORMALIZE_WHITESPACE
+    ['brief.md', 'communes.csv', 'communes.gpkg', 'manifest.json', 'priority_map.html', 'priority_map.pdf',
+     'priority_map.png', 'tier1_communes.xlsx', 'urban_rural_gap.png']
     """
-    from .maps import map_urban_rural
+    from .pipeline import analyse
 
-    say = progress or (lambda message: None)
+    if lang not in ("en", "vi"):
+        from ._errors import InputError
+
+        raise InputError(f"unknown language {lang!r}", where="--lang", fix="use 'en' or 'vi'")
     started = time.perf_counter()
+    step = 0
+
+    def say(message: str) -> None:
+        if progress is not None:
+            progress(message)
+
+    def stage(message: str) -> None:
+        nonlocal step
+        step += 1
+        say(f"[{step}/{_STEPS}] {message}")
+
+    stage("analysis: indicators, index, rank intervals, gaps, hot spots, types, regions, tiers")
+    analysis = analyse(indicators, province, seed=seed, uncertainty_reps=uncertainty_reps,
+                       progress=lambda m: say(f"      {m}"))
+    timings = dict(analysis.timings)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    code = admin.resolve_province(province) if province is not None else None
-
-    say("loading communes" + (f" of province {code}" if code else ""))
-    communes = admin.load_communes(code)
-    provinces = admin.load_provinces()
-    if code:
-        provinces = provinces.loc[[code]]
-
     files: list[Path] = []
-    say(f"writing the commune table ({len(communes):,} communes)")
-    gpkg = out / "communes.gpkg"
-    with atomic_path(gpkg) as tmp:
-        communes.reset_index().to_file(tmp, layer="communes", driver="GPKG")
-        provinces.reset_index().to_file(tmp, layer="provinces", driver="GPKG")
-    files.append(gpkg)
-    csv = out / "communes.csv"
-    with atomic_path(csv) as tmp:
-        communes.drop(columns="geometry").to_csv(tmp, encoding="utf-8-sig", lineterminator="\n")
-    files.append(csv)
+    communes, provinces = analysis.communes, analysis.provinces
 
-    say("drawing the urban/rural map")
-    files.append(map_urban_rural(communes, provinces, out / "communes_map.png", lang=lang))
+    def lap(name: str, t0: float) -> None:
+        timings[name] = round(time.perf_counter() - t0, 3)
 
-    say("writing the manifest")
+    t0 = time.perf_counter()
+    stage(f"writing the commune table ({len(communes):,} communes): communes.gpkg, communes.csv")
+    files += _write_tables(analysis, out)
+    lap("write_tables", t0)
+
+    t0 = time.perf_counter()
+    stage("drawing the priority map (PNG, PDF)")
+    files += _priority_maps(analysis, out, lang)
+    lap("priority_map", t0)
+
+    t0 = time.perf_counter()
+    stage("writing the interactive map (offline HTML)")
+    from .webmap import interactive_map
+
+    files.append(interactive_map(communes, out / "priority_map.html", lang=lang))
+    lap("interactive_map", t0)
+
+    t0 = time.perf_counter()
+    stage("drawing the urban–rural gap chart")
+    from .maps import plot_urban_rural_gap
+
+    files.append(_as_path(plot_urban_rural_gap(analysis.gaps, out / "urban_rural_gap.png", lang=lang,
+                                               modeled=analysis.modeled), out / "urban_rural_gap.png"))
+    lap("gap_chart", t0)
+
+    t0 = time.perf_counter()
+    stage("listing tier-1 communes: tier1_communes.xlsx")
+    files.append(_tier1(analysis, out / "tier1_communes.xlsx"))
+    lap("tier1", t0)
+
+    t0 = time.perf_counter()
+    stage("writing the policy brief: brief.md")
+    from .brief import write_brief
+
+    maps = {"national" if analysis.province is None else "province": out / "priority_map.png"}
+    files += [p for p in write_brief(analysis, out, lang=lang, maps=maps, formats=("md",))]
+    lap("brief", t0)
+
+    stage("writing the manifest")
     files.append(
         write_manifest(
             out,
             command="atlas",
-            inputs=_source_inputs(),
+            inputs=_source_inputs(indicators),
             outputs=files,
-            parameters={"province": code, "lang": lang, "seed": settings.DEFAULT_SEED},
-            notes=[
-                f"{len(communes)} communes, population {communes['population'].sum():,.0f} "
-                "(WorldPop 2020 1 km grid, zonal sums)",
-            ],
+            parameters={
+                "province": analysis.province,
+                "lang": lang,
+                "seed": analysis.seed,
+                "indicators": analysis.indicators_source,
+                "uncertainty_reps": uncertainty_reps,
+                "index_spec": analysis.log.get("index", {}).get("spec"),
+                "min_population": analysis.log.get("min_population"),
+            },
+            modeled_inputs=_modeled_inputs(analysis),
+            notes=_notes(analysis, timings),
         )
     )
-    return AtlasResult(out=out, files=files, seconds=time.perf_counter() - started)
+    return AtlasResult(out=out, files=files, seconds=time.perf_counter() - started, timings=timings,
+                       analysis=analysis)
+
+
+def _modeled_inputs(analysis: Any) -> list[Path]:
+    """The shipped modeled table (regenerated in memory by :func:`divide.model_indicators`, same seed)."""
+    from .modeled import MODELED_FILES
+
+    return [settings.DATA_DIR / "modeled" / MODELED_FILES["indicators"]] if analysis.modeled else []
+
+
+def _as_path(value: Any, default: Path) -> Path:
+    return value if isinstance(value, Path) else default
+
+
+def _write_tables(analysis: Any, out: Path) -> list[Path]:
+    """communes.gpkg (communes + provinces layers) and communes.csv (UTF-8 with BOM)."""
+    from .export import export
+
+    gpkg = out / "communes.gpkg"
+    export(analysis.communes, gpkg, layer="communes")
+    export(analysis.provinces, gpkg, layer="provinces")
+    csv = out / "communes.csv"
+    export(analysis.communes, csv)
+    return [gpkg, csv]
+
+
+def _priority_maps(analysis: Any, out: Path, lang: str) -> list[Path]:
+    from .maps import map_priority
+
+    png, pdf = out / "priority_map.png", out / "priority_map.pdf"
+    fig = map_priority(analysis.communes, provinces=analysis.provinces, lang=lang, out=[png, pdf])
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return [png, pdf]
+
+
+def _tier1(analysis: Any, path: Path) -> Path:
+    """Tier-1 communes, ordered by priority rank, with a sheet of sources and definitions."""
+    from .export import export
+
+    c = analysis.communes
+    tier1 = c[c["priority_tier"] == 1].sort_values("priority_rank")
+    keep = [col for col in c.columns if col != "geometry"]
+    table = tier1[keep].copy()
+    table.attrs = dict(c.attrs)
+    export(table, path)
+    return path
+
+
+def _notes(analysis: Any, timings: dict[str, float]) -> list[str]:
+    c = analysis.communes
+    notes = [
+        f"{len(c)} communes, population {c['population'].sum():,.0f} (WorldPop 2020 1 km grid, zonal sums)",
+        f"indicators: {analysis.indicators_source}" + (" (Dữ liệu mô phỏng / modeled data)" if analysis.modeled else ""),
+        f"tier-1 communes: {int((c['priority_tier'] == 1).sum())}",
+        "seconds per step: " + ", ".join(f"{k} {v:.2f}" for k, v in timings.items()),
+    ]
+    return notes

@@ -40,8 +40,16 @@ class _Parser(argparse.ArgumentParser):
 def _cmd_atlas(args: argparse.Namespace) -> int:
     from .atlas import run_atlas
 
-    result = run_atlas(out=args.out, province=args.province, progress=_progress(args))
-    print(f"wrote {len(result.files)} files to {result.out}")
+    result = run_atlas(
+        out=args.out,
+        province=args.province,
+        indicators=args.indicators,
+        lang=args.lang,
+        seed=args.seed,
+        uncertainty_reps=args.reps,
+        progress=_progress(args),
+    )
+    print(f"wrote {len(result.files)} files to {result.out} in {result.seconds:.1f} s")
     for path in result.files:
         print(f"  {path.name}")
     return 0
@@ -88,6 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("atlas", help="the main job: run the pipeline on the shipped data and write all outputs")
     p.add_argument("--out", type=Path, default=Path("outputs"), help="output folder (default: outputs/)")
     p.add_argument("--province", help="one province, by name (with or without diacritics) or 2-digit code")
+    p.add_argument("--indicators", type=Path, metavar="FILE",
+                   help="your own commune indicator table (validated first); default: the shipped modeled dataset")
+    p.add_argument("--lang", choices=("en", "vi"), default="en", help="language of maps and the brief")
+    p.add_argument("--seed", type=int, default=None, help="seed of every random step (default 20250701)")
+    p.add_argument("--reps", type=int, default=1000, metavar="N",
+                   help="Monte Carlo replications of the rank intervals (default 1000)")
     p.set_defaults(handler=_cmd_atlas)
 
     p = sub.add_parser("provinces", help="list the 34 provinces with their codes and commune counts")

@@ -16,19 +16,52 @@ def _run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "divide", *args], capture_output=True, text=True)
 
 
-def test_atlas_for_one_province_by_name_without_diacritics(tmp_path):
-    assert main(["-q", "atlas", "--province", "lai chau", "--out", str(tmp_path)]) == 0
-    names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["communes.csv", "communes.gpkg", "communes_map.png", "manifest.json"]
-    table = pd.read_csv(tmp_path / "communes.csv", dtype={"commune_code": str}, encoding="utf-8-sig")
+ATLAS_FILES = [
+    "brief.md", "communes.csv", "communes.gpkg", "manifest.json", "priority_map.html", "priority_map.pdf",
+    "priority_map.png", "tier1_communes.xlsx", "urban_rural_gap.png",
+]
+
+
+@pytest.fixture(scope="module")
+def lai_chau_atlas(tmp_path_factory):
+    """`divide atlas --province "lai chau"` (no diacritics), run once for the tests below."""
+    out = tmp_path_factory.mktemp("atlas_lc")
+    assert main(["-q", "atlas", "--province", "lai chau", "--out", str(out), "--reps", "200"]) == 0
+    return out
+
+
+def test_atlas_for_one_province_writes_every_output(lai_chau_atlas):
+    out = lai_chau_atlas
+    assert sorted(p.name for p in out.iterdir()) == ATLAS_FILES
+    table = pd.read_csv(out / "communes.csv", dtype={"commune_code": str}, encoding="utf-8-sig")
     assert len(table) == 38 and table["commune_code"].str.len().eq(5).all()
-    assert (tmp_path / "communes.csv").read_bytes()[:3] == b"\xef\xbb\xbf"  # BOM for Excel
-    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert (out / "communes.csv").read_bytes()[:3] == b"\xef\xbb\xbf"  # BOM for Excel
+    for col in ("divide_index", "rank_p05", "rank_p95", "priority_tier", "divide_index_lisa", "type", "region_id"):
+        assert col in table.columns, col
+    assert table["divide_index"].between(0, 100).all()
+    assert (table["rank_p05"] <= table["rank_median"]).all() and (table["rank_median"] <= table["rank_p95"]).all()
+    assert table["region_id"].str.startswith("12-").all()
+    assert (out / "priority_map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (out / "priority_map.pdf").read_bytes()[:5] == b"%PDF-"
+    assert "Dữ liệu mô phỏng / modeled data" in (out / "brief.md").read_text(encoding="utf-8")
+
+
+def test_atlas_manifest_records_inputs_spec_and_modeled_data(lai_chau_atlas):
+    manifest = json.loads((lai_chau_atlas / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["province"] == "12"
+    assert manifest["parameters"]["uncertainty_reps"] == 200
+    assert manifest["parameters"]["index_spec"]["pillars"]
+    assert manifest["contains_modeled_data"] is True
     assert {i["path"] for i in manifest["inputs"]} >= {"shapefiles/admin_2025.gpkg"}
     assert all(len(i["sha256"]) == 64 for i in manifest["inputs"] + manifest["outputs"])
     assert manifest["packages"]["geopandas"]
-    assert (tmp_path / "communes_map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_atlas_tier1_workbook_lists_tier1_communes_in_order(lai_chau_atlas):
+    tier1 = pd.read_excel(lai_chau_atlas / "tier1_communes.xlsx", sheet_name=0, dtype={"commune_code": str})
+    table = pd.read_csv(lai_chau_atlas / "communes.csv", dtype={"commune_code": str}, encoding="utf-8-sig")
+    expected = table[table["priority_tier"] == 1].sort_values("priority_rank")["commune_code"].tolist()
+    assert tier1["commune_code"].tolist() == expected and len(expected) > 0
 
 
 @pytest.mark.national
@@ -59,3 +92,26 @@ def test_provinces_lists_34(capsys):
     text = capsys.readouterr().out
     assert "Lai Châu" in text and "Hà Nội" in text
     assert len([line for line in text.splitlines() if line[:2].isdigit()]) == 34
+
+
+def test_atlas_on_a_users_file_drops_the_modeled_caption(tmp_path, test_data):
+    """The user's own table (validated first) is cited by name; nothing says modeled."""
+    src = test_data / "indicators" / "subset_utf8.csv"
+    assert main(["-q", "atlas", "--indicators", str(src), "--province", "12", "--out", str(tmp_path),
+                 "--reps", "50", "--lang", "vi"]) == 0
+    brief = (tmp_path / "brief.md").read_text(encoding="utf-8")
+    assert "subset_utf8.csv" in brief
+    assert "mô phỏng" not in brief and "modeled" not in brief
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["contains_modeled_data"] is False
+    assert any(i["path"].endswith("subset_utf8.csv") for i in manifest["inputs"])
+    table = pd.read_csv(tmp_path / "communes.csv", dtype={"commune_code": str}, encoding="utf-8-sig")
+    assert len(table) == 38 and "source" not in table.columns or (table.get("source") != "modeled").all()
+
+
+def test_atlas_stops_on_a_file_that_fails_validation(tmp_path, test_data):
+    out = _run("atlas", "--indicators", str(test_data / "indicators" / "broken_range.csv"), "--out", str(tmp_path))
+    assert out.returncode == 1, out.stderr
+    assert "failed validation" in out.stderr and "divide validate" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert not (tmp_path / "communes.gpkg").exists()

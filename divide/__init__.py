@@ -79,9 +79,12 @@ _API = {
     "write_brief": "brief",
     "aggregate_points": "points",
     "assign_points": "points",
+    "check_points": "points",
+    "PointsReport": "points",
     "coverage_from_sites": "coverage",
     "coverage_layer": "coverage",
     "speed_indicators": "speed",
+    "quadkey_to_lonlat": "speed",
     "village_indicators": "village_access",
     "distance_to_coverage": "village_access",
     "model_sites": "modeled_raw",
@@ -115,11 +118,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from .maps import choropleth, class_breaks, map_categories, map_priority, plot_urban_rural_gap
     from .modeled_raw import model_sites, model_speed_tests
     from .pipeline import Analysis, analyse
-    from .points import aggregate_points, assign_points
+    from .points import PointsReport, aggregate_points, assign_points, check_points
     from .priority import priority
     from .regions import priority_regions
     from .spatial import contiguity_graph, spatial_patterns
-    from .speed import speed_indicators
+    from .speed import quadkey_to_lonlat, speed_indicators
     from .typology import typology
     from .village_access import distance_to_coverage, village_indicators
     from .webmap import interactive_map

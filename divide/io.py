@@ -1206,7 +1206,7 @@ def read_indicators(
 
         out = gpd.GeoDataFrame(out, geometry=raw.geometry.iloc[keep].to_numpy(), crs=raw.crs)
     out.index.name = KEY
-    out.attrs = {"source_file": source}
+    out.attrs = {"source_file": source, "modeled": _all_modeled(out)}
     if "vintage" in raw.metadata:
         out.attrs["vintage"] = raw.metadata["vintage"]
     report.outcomes = state.outcomes()
@@ -1312,9 +1312,15 @@ def read_villages(
         if out.crs is not None and out.crs.to_epsg() != 4326:
             out = out.to_crs(settings.GEOGRAPHIC_CRS)
     out.index.name = VILLAGE_KEY
-    out.attrs = {"source_file": source}
+    out.attrs = {"source_file": source, "modeled": _all_modeled(out)}
     report.outcomes = state.outcomes()
     return out, report
+
+
+def _all_modeled(table: pd.DataFrame) -> bool:
+    """True when every row says ``source == "modeled"`` (the label then follows the table)."""
+    return bool(len(table) and "source" in table.columns
+                and table["source"].astype(str).str.strip().str.lower().eq("modeled").all())
 
 
 def _points(table: pd.DataFrame, state: _Rows, issues: list[ValueIssue]):

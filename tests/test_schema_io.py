@@ -333,3 +333,14 @@ def test_read_villages_generates_ids_swaps_lonlat_and_rejects_bad_communes():
     assert "lonlat_swapped" in report.outcomes[1].reason
     assert [o.reason for o in report.rows("rejected")] == ["pre2025_code", "unknown_code"]
     assert report.balanced
+
+
+def test_modeled_label_follows_tables_read_from_files():
+    """Files whose every row says source=modeled come back with attrs["modeled"] set; others do not."""
+    import divide
+    from divide import settings
+
+    villages, _ = divide.read_villages(settings.DATA_DIR / "modeled" / "villages_2025_modeled.gpkg")
+    assert villages.attrs["modeled"] is True and len(villages) == 98_532
+    table, _ = divide.read_indicators(Path(__file__).parent / "data" / "indicators" / "subset_utf8.csv")
+    assert table.attrs["modeled"] is False

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 import divide
-from divide.export import export
+from divide.exports import export
 from divide.maps import choropleth, class_breaks, map_priority
 from divide.webmap import interactive_map
 

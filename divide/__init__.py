@@ -72,8 +72,8 @@ _API = {
     "plot_urban_rural_gap": "maps",
     "class_breaks": "maps",
     "interactive_map": "webmap",
-    "export": "export",
-    "read_back": "export",
+    "export": "exports",
+    "read_back": "exports",
     "brief_markdown": "brief",
     "brief_html": "brief",
     "write_brief": "brief",
@@ -113,7 +113,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .brief import brief_html, brief_markdown, write_brief
     from .composite import IndexResult, IndexSpec, UncertaintyResult, compute_index, index_uncertainty, preset, recompute
     from .coverage import coverage_from_sites, coverage_layer
-    from .export import export, read_back
+    from .exports import export, read_back
     from .gaps import Theil, gini, inequality, theil, urban_rural_gap
     from .maps import choropleth, class_breaks, map_categories, map_priority, plot_urban_rural_gap
     from .modeled_raw import model_sites, model_speed_tests

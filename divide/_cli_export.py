@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     """Export the table asked for; return the exit code (0 ok; errors raise :class:`~divide.DivideError`)."""
     from ._cli_map import _analysis_table
     from ._errors import InputError
-    from .export import FORMATS, export, is_modeled
+    from .exports import FORMATS, export, is_modeled
     from .manifest import write_manifest
 
     out = Path(args.out)

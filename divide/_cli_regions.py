@@ -1,15 +1,218 @@
-"""The ``divide regions``  sub-command (placeholder until divide regions (issue 5) lands)."""
+"""The ``divide regions`` sub-command: where to act (hot spots, types, priority regions, tiers).
+
+``divide regions [--indicators FILE] [--province X] [--min-population N] [--out FILE] [--seed N]``
+
+Runs, on the shipped modeled indicators (or the user's table, read with
+:func:`divide.read_indicators`), the divide index, then
+:func:`divide.spatial.spatial_patterns` (LISA of the index),
+:func:`divide.typology.typology`, :func:`divide.regions.priority_regions` and
+:func:`divide.priority.priority`, and prints the region summary. With
+``--out`` it writes the commune table (region id, LISA label, type, priority
+score, tier and rank) as CSV, GeoPackage or XLSX, the region summary beside
+it (GeoPackage: layer ``regions`` with the regions' dissolved geometry;
+CSV/XLSX: ``<name>_regions.<ext>``) and a ``manifest.json``.
+
+The index comes from :func:`_index_scores`, the one place that calls the
+index of issue 4 (``divide.composite.compute_index``); while that module is
+missing the command stops with a clear error (exit code 2).
+
+Exit codes: 0 success, 2 the input or the command could not be used.
+
+Examples
+--------
+>>> import argparse
+>>> from divide._cli_regions import add_parser
+>>> parser = argparse.ArgumentParser(prog="divide")
+>>> _ = add_parser(parser.add_subparsers(dest="command"))
+>>> args = parser.parse_args(["regions", "--province", "Lai Châu", "--min-population", "100000"])
+>>> args.min_population, args.province
+(100000.0, 'Lai Châu')
+"""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["add_parser"]
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["add_parser", "run"]
+
+_SUFFIXES = (".csv", ".gpkg", ".xlsx")
+_INDEX_COLUMNS = ("divide_index", "infrastructure_gap", "usage_gap")
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add the ``regions`` sub-command (not yet available)."""
-    p = subparsers.add_parser("regions", help="(not yet available)")
-    p.set_defaults(handler=lambda args: 2)
+    """Add the ``regions`` sub-command to an argparse sub-parser collection."""
+    p = subparsers.add_parser(
+        "regions",
+        help="where to act: contiguous priority regions, hot spots, commune types and priority tiers",
+        description=(
+            "Group the communes of each province into contiguous regions above a population floor that are "
+            "homogeneous in their divide profile, and give every commune its LISA label (hot spots), type, "
+            "priority score (0-100), tier (1 = act first) and rank."
+        ),
+    )
+    p.add_argument("--indicators", type=Path, metavar="FILE",
+                   help="your own commune indicator table; default: the shipped modeled dataset")
+    p.add_argument("--province", help="one province, by name (with or without diacritics) or 2-digit code")
+    p.add_argument("--min-population", type=float, default=300_000, metavar="N",
+                   help="population floor of every region (default 300000)")
+    p.add_argument("--out", type=Path, metavar="FILE",
+                   help="write the commune table: .csv, .gpkg or .xlsx (with the region summary beside it)")
+    p.add_argument("--seed", type=int, default=None,
+                   help="seed of the permutations and the clustering (default 20250701)")
+    p.set_defaults(handler=run)
     return p
+
+
+def _index_scores(table: pd.DataFrame) -> pd.DataFrame:
+    """The divide index of issue 4 on ``table``: ``divide_index``, ``infrastructure_gap``, ``usage_gap``, ….
+
+    The single place where this command reaches the index; the lead wires it
+    to ``divide.composite.compute_index``.
+    """
+    from ._errors import DivideError, InputError
+
+    try:
+        from .composite import compute_index  # type: ignore[attr-defined]
+    except ImportError as exc:
+        raise DivideError(
+            "the divide index (divide.composite.compute_index, issue 4) is not available in this installation, "
+            f"so regions cannot be computed ({exc})",
+            where="divide regions",
+            fix="install a version of divide that includes divide.composite, or compute the index and call "
+                "divide.priority_regions() from Python",
+        ) from None
+    result = compute_index(table)
+    scores = getattr(result, "scores", result)  # an IndexResult carries the table in .scores
+    missing = [c for c in _INDEX_COLUMNS if c not in scores.columns]
+    if missing:
+        raise InputError(f"the index table lacks the column(s) {missing}", where="divide.composite.compute_index",
+                         fix="report this: the index must give divide_index, infrastructure_gap and usage_gap")
+    return scores
+
+
+def _write(table: pd.DataFrame, regions: pd.DataFrame, out: Path) -> list[Path]:
+    """Write the commune table and the region summary; return the files written."""
+    from .exports import export
+
+    written: list[Path] = []
+    if out.suffix.lower() == ".gpkg":
+        first = export(table, out, layer="communes")
+        written.append(Path(first) if not isinstance(first, list) else Path(first[0]))
+        export(regions, out, layer="regions")
+    else:
+        first = export(table, out)
+        written.append(Path(first) if not isinstance(first, list) else Path(first[0]))
+        side = out.with_name(f"{out.stem}_regions{out.suffix}")
+        export(regions.drop(columns="geometry", errors="ignore"), side)
+        written.append(side)
+    return written
+
+
+def compute(
+    communes: pd.DataFrame, indicators: pd.DataFrame, *, min_population: float, seed: int
+) -> tuple[pd.DataFrame, Any, Any, Any, pd.DataFrame]:
+    """Index, LISA, typology, regions and priority on one commune set; returns the joined commune table."""
+    from .priority import priority
+    from .regions import priority_regions
+    from .spatial import spatial_patterns
+    from .typology import typology
+
+    scores = _index_scores(indicators)
+    keep = [c for c in indicators.columns if c not in scores.columns and c not in communes.columns]
+    table = communes.join(indicators[keep]).join(scores[[c for c in scores.columns if c not in communes.columns]])
+    table.attrs["modeled"] = bool(indicators.attrs.get("modeled", False) or scores.attrs.get("modeled", False))
+    patterns = spatial_patterns(table, ["divide_index"], communes=communes, seed=seed)
+    types = typology(table, seed=seed)
+    regions = priority_regions(table, communes=communes, min_population=min_population, w=patterns.w, seed=seed)
+    prio = priority(table, communes=communes)
+    out = table.join(patterns.local[["divide_index_lisa", "divide_index_lisa_p"]])
+    out = out.join(types.labels[["type_id", "type", "type_vi"]]).join(regions.labels)
+    out = out.join(prio[["priority_score", "priority_tier", "priority_rank", "need_contribution",
+                         "reach_contribution", "ease_contribution"]])
+    out.attrs["modeled"] = table.attrs["modeled"]
+    return out, patterns, types, regions, prio
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``divide regions``; return the exit code."""
+    import pandas as pd
+
+    from . import settings
+    from ._errors import InputError
+    from .admin import load_communes
+
+    seed = settings.DEFAULT_SEED if args.seed is None else args.seed
+    if args.out is not None and args.out.suffix.lower() not in _SUFFIXES:
+        raise InputError(f"unsupported output format {args.out.suffix!r}", path=args.out,
+                         fix="use a .csv, .gpkg or .xlsx file name")
+    communes = load_communes(args.province)
+    inputs: list[Path] = []
+    if args.indicators is not None:
+        from .io import read_indicators
+
+        indicators, report = read_indicators(args.indicators)
+        indicators = indicators.reindex(communes.index)
+        inputs.append(args.indicators)
+        counts = report.counts()
+        if counts.get("rejected"):
+            print(f"… {counts['rejected']} row(s) of {args.indicators} rejected (see `divide validate`)",
+                  file=sys.stderr)
+    else:
+        from .modeled import model_indicators
+
+        indicators = model_indicators(communes)
+    table, patterns, types, regions, prio = compute(communes, indicators, min_population=args.min_population,
+                                                    seed=seed)
+    modeled = bool(table.attrs.get("modeled"))
+    summary = regions.summary
+    with pd.option_context("display.width", 200, "display.max_rows", 60):
+        print(summary.drop(columns=["ssd"]).to_string(float_format=lambda v: f"{v:,.1f}"))
+    g = patterns.global_.loc["divide_index"]
+    tiers = prio["priority_tier"].value_counts().sort_index()
+    print(f"\n{len(summary)} region(s), floor {args.min_population:,.0f} people, total SSD {regions.ssd:.2f}")
+    for prov, why in regions.report["fallbacks"].items():
+        print(f"  province {prov}: {why}")
+    print(f"Moran's I of the index {g['moran_i']:.3f} (p = {g['p']:.3f}); hot spots (HH): {int(g['n_HH'])}")
+    print(f"{types.k} commune types: " + ", ".join(types.profiles["type"]))
+    print("tiers: " + ", ".join(f"{int(t)}: {int(n)}" for t, n in tiers.items()))
+    if modeled:
+        from .modeled import LABEL
+
+        print(LABEL)
+    if args.out is not None:
+        from .manifest import write_manifest
+
+        out = args.out
+        out.parent.mkdir(parents=True, exist_ok=True)
+        cols = [c for c in ("commune_name", "province_code", "province_name", "population", "divide_index",
+                            "infrastructure_gap", "usage_gap", "divide_index_lisa", "divide_index_lisa_p", "type_id",
+                            "type", "type_vi", "region_id", "priority_score", "priority_tier", "priority_rank",
+                            "need_contribution", "reach_contribution", "ease_contribution", "centroid_lon",
+                            "centroid_lat") if c in table.columns]
+        commune_table = table[cols]
+        region_table = summary
+        if out.suffix.lower() == ".gpkg":
+            import geopandas as gpd
+
+            commune_table = gpd.GeoDataFrame(commune_table, geometry=communes.geometry.reindex(table.index),
+                                             crs=communes.crs)
+            shapes = gpd.GeoDataFrame({"region_id": table["region_id"]}, geometry=communes.geometry,
+                                      crs=communes.crs).dropna(subset=["region_id"]).dissolve("region_id")
+            region_table = gpd.GeoDataFrame(summary.join(shapes), geometry="geometry", crs=communes.crs)
+        commune_table.attrs["modeled"] = modeled
+        region_table.attrs["modeled"] = modeled
+        written = _write(commune_table, region_table, out)
+        manifest = write_manifest(
+            out.parent, command="divide regions", inputs=inputs, outputs=written,
+            parameters={"province": args.province, "min_population": args.min_population, "seed": seed,
+                        "indicators": str(args.indicators) if args.indicators else "modeled (shipped)"},
+            notes=([LABEL] if modeled else []) + [regions.report["parameters"]["standardisation"]],
+        )
+        print(f"wrote {', '.join(str(p) for p in written)} and {manifest.name}")
+    return 0

@@ -205,7 +205,7 @@ def _as_path(value: Any, default: Path) -> Path:
 
 def _write_tables(analysis: Any, out: Path) -> list[Path]:
     """communes.gpkg (communes + provinces layers) and communes.csv (UTF-8 with BOM)."""
-    from .export import export
+    from .exports import export
 
     gpkg = out / "communes.gpkg"
     export(analysis.communes, gpkg, layer="communes")
@@ -228,7 +228,7 @@ def _priority_maps(analysis: Any, out: Path, lang: str) -> list[Path]:
 
 def _tier1(analysis: Any, path: Path) -> Path:
     """Tier-1 communes, ordered by priority rank, with a sheet of sources and definitions."""
-    from .export import export
+    from .exports import export
 
     c = analysis.communes
     tier1 = c[c["priority_tier"] == 1].sort_values("priority_rank")

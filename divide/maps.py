@@ -260,7 +260,7 @@ def _fmt(x: float, decimals: int, lang: str) -> str:
 
 
 def _is_modeled(table: pd.DataFrame, modeled: bool | None) -> bool:
-    from .export import is_modeled
+    from .exports import is_modeled
 
     return is_modeled(table, modeled)
 
@@ -412,7 +412,7 @@ def _archipelago_rows(communes: pd.DataFrame) -> pd.DataFrame:
 
 
 def _title_for(column: str, lang: str) -> str:
-    from .export import COLUMN_INFO, column_meaning
+    from .exports import COLUMN_INFO, column_meaning
 
     text = column_meaning(column, lang)
     if column not in COLUMN_INFO:
@@ -752,7 +752,7 @@ def choropleth(
             caption += f"; {t['hatched']} ({_fmt(n_nodata, 0, lang)})"
         if flag:
             caption += f". {_label()}: {t['modeled_note']}."
-    from .export import default_sources
+    from .exports import default_sources
 
     src = list(sources) if sources is not None else default_sources(communes, flag, lang)
     _draw_frame(fig, title=title or _title_for(column, lang), subtitle=_scope(communes, lang), modeled=flag,
@@ -919,7 +919,7 @@ def plot_urban_rural_gap(
     g = gap_table.copy()
     g["scope"] = g["scope"].astype("string")
     if measures is None:  # one axis: measures on a 0–100 scale (shares, pillars, index); counts left out
-        from .export import COLUMN_INFO
+        from .exports import COLUMN_INFO
 
         measures = [m for m in dict.fromkeys(g["measure"].astype(str))
                     if m not in COLUMN_INFO or COLUMN_INFO[m][2] in ("%", "0–100")]
@@ -986,7 +986,7 @@ def plot_urban_rural_gap(
         fig.text(0.97, 0.97, _label(), fontsize=8.5, fontweight="bold", color="#b00020", va="top", ha="right",
                  family=_FONT, gid="modeled-mark",
                  bbox={"boxstyle": "round,pad=0.3", "facecolor": "#fff3f3", "edgecolor": "#b00020", "lw": 1})
-    from .export import default_sources
+    from .exports import default_sources
 
     src = default_sources(pd.DataFrame(), flag, lang)
     fig.text(0.03, 0.015, _wrap(f"{t['sources']}: " + " ".join(src), fig, 5.5), fontsize=5.5, color="#444444",

@@ -118,7 +118,7 @@ def _value(v: Any) -> Any:
 
 def _layer_spec(table: pd.DataFrame, column: str, lang: str) -> dict[str, Any]:
     """Classes or categories of one layer, with colours and legend labels (computed once, here)."""
-    from .export import column_meaning
+    from .exports import column_meaning
     from .maps import (CATEGORICAL_COLUMNS, _CMAP_BAD, _CMAP_GOOD, _category_styles, _classify, _colors,
                        _decimals, _direction, _fmt, class_breaks, title_short)
 
@@ -180,7 +180,7 @@ def interactive_map(
         of the extent (about 700 m nationally, 40 m for Lai Châu). The national
         file is about 1.5 MB.
     sources
-        Source lines; default :func:`divide.export.default_sources`.
+        Source lines; default :func:`divide.exports.default_sources`.
 
     Returns
     -------
@@ -189,7 +189,7 @@ def interactive_map(
     """
     import shapely
 
-    from .export import default_sources, is_modeled
+    from .exports import default_sources, is_modeled
     from .maps import ARCHIPELAGOS, _check_table, _lang, _scope, title_short
 
     lang = _lang(lang)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import divide
-from divide import export as ex
+from divide import exports as ex
 from divide._errors import InputError
 from divide.modeled import LABEL
 

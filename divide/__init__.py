@@ -63,9 +63,9 @@ _API = {
     "theil": "gaps",
     "contiguity_graph": "spatial",
     "spatial_patterns": "spatial",
-    "typology": "typology",
+    "typology": "typologies",
     "priority_regions": "regions",
-    "priority": "priority",
+    "priority": "priorities",
     "choropleth": "maps",
     "map_categories": "maps",
     "map_priority": "maps",
@@ -119,11 +119,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from .modeled_raw import model_sites, model_speed_tests
     from .pipeline import Analysis, analyse
     from .points import PointsReport, aggregate_points, assign_points, check_points
-    from .priority import priority
+    from .priorities import priority
     from .regions import priority_regions
     from .spatial import contiguity_graph, spatial_patterns
     from .speed import quadkey_to_lonlat, speed_indicators
-    from .typology import typology
+    from .typologies import typology
     from .village_access import distance_to_coverage, village_indicators
     from .webmap import interactive_map
 

@@ -5,8 +5,8 @@
 Runs, on the shipped modeled indicators (or the user's table, read with
 :func:`divide.read_indicators`), the divide index, then
 :func:`divide.spatial.spatial_patterns` (LISA of the index),
-:func:`divide.typology.typology`, :func:`divide.regions.priority_regions` and
-:func:`divide.priority.priority`, and prints the region summary. With
+:func:`divide.typologies.typology`, :func:`divide.regions.priority_regions` and
+:func:`divide.priorities.priority`, and prints the region summary. With
 ``--out`` it writes the commune table (region id, LISA label, type, priority
 score, tier and rank) as CSV, GeoPackage or XLSX, the region summary beside
 it (GeoPackage: layer ``regions`` with the regions' dissolved geometry;
@@ -118,10 +118,10 @@ def compute(
     communes: pd.DataFrame, indicators: pd.DataFrame, *, min_population: float, seed: int
 ) -> tuple[pd.DataFrame, Any, Any, Any, pd.DataFrame]:
     """Index, LISA, typology, regions and priority on one commune set; returns the joined commune table."""
-    from .priority import priority
+    from .priorities import priority
     from .regions import priority_regions
     from .spatial import spatial_patterns
-    from .typology import typology
+    from .typologies import typology
 
     scores = _index_scores(indicators)
     keep = [c for c in indicators.columns if c not in scores.columns and c not in communes.columns]

@@ -335,6 +335,8 @@ def theil(values: Any, weights: Any = None, groups: Any = None) -> Theil:
     if x.size == 0:
         return Theil(float("nan"), float("nan"), float("nan"), None)
     total = _theil_t(x, w)
+    if not np.isfinite(total):  # mean zero (all values zero): the index is undefined
+        return Theil(float("nan"), float("nan"), float("nan"), None)
     if g is None:
         return Theil(total, 0.0, total, None)
     mu = (w * x).sum() / w.sum()

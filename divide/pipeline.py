@@ -9,8 +9,8 @@ province is asked for or not), then keeps the province asked for:
    interval (:func:`divide.index_uncertainty`);
 3. the urban–rural gap and inequality (:mod:`divide.gaps`);
 4. spatial patterns (LISA), typology, contiguous priority regions and
-   priority tiers (:mod:`divide.spatial`, :mod:`divide.typology`,
-   :mod:`divide.regions`, :mod:`divide.priority`).
+   priority tiers (:mod:`divide.spatial`, :mod:`divide.typologies`,
+   :mod:`divide.regions`, :mod:`divide.priorities`).
 
 Nothing here draws or writes files: that is :mod:`divide.atlas`.
 """
@@ -170,10 +170,10 @@ def analyse(
     """
     from .composite import compute_index, index_uncertainty
     from .gaps import inequality, urban_rural_gap
-    from .priority import priority
+    from .priorities import priority
     from .regions import priority_regions
     from .spatial import contiguity_graph, spatial_patterns
-    from .typology import typology
+    from .typologies import typology
 
     say = progress or (lambda message: None)
     seed = settings.DEFAULT_SEED if seed is None else int(seed)

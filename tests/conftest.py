@@ -43,3 +43,15 @@ def subset():
 @pytest.fixture()
 def test_data() -> Path:
     return TEST_DATA
+
+
+# Property-based tests explore new examples on a developer's machine; in CI they replay a fixed
+# sequence so that a run is reproducible (a failure found locally is kept in .hypothesis/).
+try:
+    from hypothesis import settings as _hypothesis_settings
+
+    _hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+    if __import__("os").environ.get("CI"):
+        _hypothesis_settings.load_profile("ci")
+except ImportError:  # pragma: no cover
+    pass

@@ -58,3 +58,19 @@ def test_help_from_both_entry_points():
         out = subprocess.run(exe, capture_output=True, text=True, cwd=ROOT)
         assert out.returncode == 0, out.stderr
         assert "atlas" in out.stdout and "Exit codes" in out.stdout
+
+
+def test_public_functions_stay_functions_after_every_submodule_is_imported():
+    """A submodule named like a public function would replace it on the package once imported."""
+    import importlib
+    import pkgutil
+
+    import divide
+
+    for info in pkgutil.iter_modules(divide.__path__):
+        if info.name != "__main__":  # runs the command line
+            importlib.import_module(f"divide.{info.name}")
+    for name in divide.__all__:
+        value = getattr(divide, name)
+        assert not isinstance(value, type(divide)), f"divide.{name} is a module, not the public object"
+    assert callable(divide.typology) and callable(divide.priority) and callable(divide.export)

@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.divide-installed
 
-.PHONY: atlas test install build notebooks bench clean-outputs
+.PHONY: atlas test install build notebooks bench readme-images clean-outputs
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,14 @@ notebooks: shapefiles/admin_2025.gpkg
 # Benchmarks (not part of the test suite): tables in bench/results/ and the README.
 bench: shapefiles/admin_2025.gpkg
 	for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+# The two maps the README shows, made by the main job itself.
+readme-images: shapefiles/admin_2025.gpkg
+	$(BIN)/divide -q atlas --out outputs/readme_national
+	$(BIN)/divide -q atlas --province "Lai Châu" --out outputs/readme_lai_chau
+	mkdir -p docs/images
+	cp outputs/readme_national/priority_map.png docs/images/priority_map_national.png
+	cp outputs/readme_lai_chau/priority_map.png docs/images/priority_map_lai_chau.png
 
 clean-outputs:
 	rm -rf outputs

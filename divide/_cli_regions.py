@@ -2,21 +2,20 @@
 
 ``divide regions [--indicators FILE] [--province X] [--min-population N] [--out FILE] [--seed N]``
 
-Runs, on the shipped modeled indicators (or the user's table, read with
-:func:`divide.read_indicators`), the divide index, then
+Runs the analysis pipeline (:func:`divide.analyse`: the divide index, then
 :func:`divide.spatial.spatial_patterns` (LISA of the index),
 :func:`divide.typologies.typology`, :func:`divide.regions.priority_regions` and
-:func:`divide.priorities.priority`, and prints the region summary. With
+:func:`divide.priorities.priority`) on the shipped modeled indicators or the
+user's table (validated first), and prints the region summary. Hot spots,
+types and tiers are computed on the whole table, so a province keeps its
+national meaning. With
 ``--out`` it writes the commune table (region id, LISA label, type, priority
 score, tier and rank) as CSV, GeoPackage or XLSX, the region summary beside
 it (GeoPackage: layer ``regions`` with the regions' dissolved geometry;
 CSV/XLSX: ``<name>_regions.<ext>``) and a ``manifest.json``.
 
-The index comes from :func:`_index_scores`, the one place that calls the
-index of issue 4 (``divide.composite.compute_index``); while that module is
-missing the command stops with a clear error (exit code 2).
-
-Exit codes: 0 success, 2 the input or the command could not be used.
+Exit codes: 0 success, 1 the user's table failed validation, 2 the input or
+the command could not be used.
 
 Examples
 --------
@@ -69,33 +68,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     return p
 
 
-def _index_scores(table: pd.DataFrame) -> pd.DataFrame:
-    """The divide index of issue 4 on ``table``: ``divide_index``, ``infrastructure_gap``, ``usage_gap``, ….
-
-    The single place where this command reaches the index; the lead wires it
-    to ``divide.composite.compute_index``.
-    """
-    from ._errors import DivideError, InputError
-
-    try:
-        from .composite import compute_index  # type: ignore[attr-defined]
-    except ImportError as exc:
-        raise DivideError(
-            "the divide index (divide.composite.compute_index, issue 4) is not available in this installation, "
-            f"so regions cannot be computed ({exc})",
-            where="divide regions",
-            fix="install a version of divide that includes divide.composite, or compute the index and call "
-                "divide.priority_regions() from Python",
-        ) from None
-    result = compute_index(table)
-    scores = getattr(result, "scores", result)  # an IndexResult carries the table in .scores
-    missing = [c for c in _INDEX_COLUMNS if c not in scores.columns]
-    if missing:
-        raise InputError(f"the index table lacks the column(s) {missing}", where="divide.composite.compute_index",
-                         fix="report this: the index must give divide_index, infrastructure_gap and usage_gap")
-    return scores
-
-
 def _write(table: pd.DataFrame, regions: pd.DataFrame, out: Path) -> list[Path]:
     """Write the commune table and the region summary; return the files written."""
     from .exports import export
@@ -114,71 +86,35 @@ def _write(table: pd.DataFrame, regions: pd.DataFrame, out: Path) -> list[Path]:
     return written
 
 
-def compute(
-    communes: pd.DataFrame, indicators: pd.DataFrame, *, min_population: float, seed: int
-) -> tuple[pd.DataFrame, Any, Any, Any, pd.DataFrame]:
-    """Index, LISA, typology, regions and priority on one commune set; returns the joined commune table."""
-    from .priorities import priority
-    from .regions import priority_regions
-    from .spatial import spatial_patterns
-    from .typologies import typology
-
-    scores = _index_scores(indicators)
-    keep = [c for c in indicators.columns if c not in scores.columns and c not in communes.columns]
-    table = communes.join(indicators[keep]).join(scores[[c for c in scores.columns if c not in communes.columns]])
-    table.attrs["modeled"] = bool(indicators.attrs.get("modeled", False) or scores.attrs.get("modeled", False))
-    patterns = spatial_patterns(table, ["divide_index"], communes=communes, seed=seed)
-    types = typology(table, seed=seed)
-    regions = priority_regions(table, communes=communes, min_population=min_population, w=patterns.w, seed=seed)
-    prio = priority(table, communes=communes)
-    out = table.join(patterns.local[["divide_index_lisa", "divide_index_lisa_p"]])
-    out = out.join(types.labels[["type_id", "type", "type_vi"]]).join(regions.labels)
-    out = out.join(prio[["priority_score", "priority_tier", "priority_rank", "need_contribution",
-                         "reach_contribution", "ease_contribution"]])
-    out.attrs["modeled"] = table.attrs["modeled"]
-    return out, patterns, types, regions, prio
-
-
 def run(args: argparse.Namespace) -> int:
     """Run ``divide regions``; return the exit code."""
     import pandas as pd
 
     from . import settings
     from ._errors import InputError
-    from .admin import load_communes
 
     seed = settings.DEFAULT_SEED if args.seed is None else args.seed
     if args.out is not None and args.out.suffix.lower() not in _SUFFIXES:
         raise InputError(f"unsupported output format {args.out.suffix!r}", path=args.out,
                          fix="use a .csv, .gpkg or .xlsx file name")
-    communes = load_communes(args.province)
-    inputs: list[Path] = []
-    if args.indicators is not None:
-        from .io import read_indicators
+    from .pipeline import analyse
 
-        indicators, report = read_indicators(args.indicators)
-        indicators = indicators.reindex(communes.index)
-        inputs.append(args.indicators)
-        counts = report.counts()
-        if counts.get("rejected"):
-            print(f"… {counts['rejected']} row(s) of {args.indicators} rejected (see `divide validate`)",
-                  file=sys.stderr)
-    else:
-        from .modeled import model_indicators
-
-        indicators = model_indicators(communes)
-    table, patterns, types, regions, prio = compute(communes, indicators, min_population=args.min_population,
-                                                    seed=seed)
+    inputs: list[Path] = [args.indicators] if args.indicators is not None else []
+    analysis = analyse(args.indicators, args.province, seed=seed, uncertainty_reps=0,
+                       min_population=args.min_population)
+    table = communes = analysis.communes
+    patterns, types, regions = (analysis.results[k] for k in ("spatial", "typology", "regions"))
     modeled = bool(table.attrs.get("modeled"))
-    summary = regions.summary
+    summary = regions.summary.loc[regions.summary.index.isin(table["region_id"].dropna().unique())]
     with pd.option_context("display.width", 200, "display.max_rows", 60):
         print(summary.drop(columns=["ssd"]).to_string(float_format=lambda v: f"{v:,.1f}"))
     g = patterns.global_.loc["divide_index"]
-    tiers = prio["priority_tier"].value_counts().sort_index()
+    tiers = table["priority_tier"].value_counts().sort_index()
     print(f"\n{len(summary)} region(s), floor {args.min_population:,.0f} people, total SSD {regions.ssd:.2f}")
     for prov, why in regions.report["fallbacks"].items():
         print(f"  province {prov}: {why}")
-    print(f"Moran's I of the index {g['moran_i']:.3f} (p = {g['p']:.3f}); hot spots (HH): {int(g['n_HH'])}")
+    print(f"Moran's I of the index {g['moran_i']:.3f} (p = {g['p']:.3f}), over all communes analysed; "
+          f"hot spots (HH) here: {int((table['divide_index_lisa'] == 'HH').sum())}")
     print(f"{types.k} commune types: " + ", ".join(types.profiles["type"]))
     print("tiers: " + ", ".join(f"{int(t)}: {int(n)}" for t, n in tiers.items()))
     if modeled:

@@ -246,8 +246,8 @@ def analyse(
     merged = merged.join(spatial.local)
     lap("spatial")
 
-    say("typology of communes")
-    types = typology(merged, seed=seed)
+    say("typology of communes (Gaussian mixture, k by BIC)")
+    types = typology(merged, method="gmm", seed=seed)  # BIC: a gradient of types (silhouette keeps two ends)
     merged = merged.join(types.labels)
     lap("typology")
 

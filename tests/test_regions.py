@@ -4,7 +4,7 @@ fallbacks; the ``divide regions`` command."""
 from __future__ import annotations
 
 import random
-import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -220,11 +220,9 @@ def test_national_regions(communes):
 
 
 # --------------------------------------------------------------------------- command line
-def test_cli_regions_writes_the_commune_table(tmp_path, monkeypatch, capsys):
-    from divide import _cli_regions
+def test_cli_regions_writes_the_commune_table(tmp_path, capsys):
     from divide.cli import main
 
-    monkeypatch.setattr(_cli_regions, "_index_scores", stand_in_index)
     out = tmp_path / "lc.csv"
     code = main(["regions", "--province", "Lai Châu", "--min-population", "100000", "--out", str(out), "--seed", "3"])
     printed = capsys.readouterr().out
@@ -239,13 +237,13 @@ def test_cli_regions_writes_the_commune_table(tmp_path, monkeypatch, capsys):
     assert "region(s)" in printed and divide.modeled.LABEL in printed
 
 
-def test_cli_regions_says_when_the_index_is_missing(monkeypatch, capsys):
+def test_cli_regions_stops_on_a_file_that_fails_validation(capsys):
     from divide.cli import main
 
-    monkeypatch.setitem(sys.modules, "divide.composite", None)  # import fails as if the module were absent
-    assert main(["regions", "--province", "12"]) == 2
+    broken = Path(__file__).parent / "data" / "indicators" / "broken_range.csv"
+    assert main(["regions", "--indicators", str(broken)]) == 1
     err = capsys.readouterr().err
-    assert "divide.composite" in err and "Traceback" not in err
+    assert "failed validation" in err and "Traceback" not in err
 
 
 def test_cli_regions_refuses_an_unknown_format(tmp_path, capsys):

@@ -48,6 +48,7 @@ _API = {
     "provinces_to_2025": "crosswalk",
     "dti_2022_provinces_2025": "crosswalk",
     "analyse": "pipeline",
+    "load_indicators": "pipeline",
     "Analysis": "pipeline",
     "compute_index": "composite",
     "recompute": "composite",
@@ -117,7 +118,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .gaps import Theil, gini, inequality, theil, urban_rural_gap
     from .maps import choropleth, class_breaks, map_categories, map_priority, plot_urban_rural_gap
     from .modeled_raw import model_sites, model_speed_tests
-    from .pipeline import Analysis, analyse
+    from .pipeline import Analysis, analyse, load_indicators
     from .points import PointsReport, aggregate_points, assign_points, check_points
     from .priorities import priority
     from .regions import priority_regions

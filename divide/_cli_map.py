@@ -2,9 +2,9 @@
 
 The mapped table comes from :func:`_analysis_table` (one private function,
 shared with ``divide export``): the full analysis of :func:`divide.pipeline.analyse`
-when the analysis modules are installed, otherwise the commune layer joined to
-the raw indicators (the shipped modeled dataset, or the user's file validated
-first).
+on the shipped modeled dataset or the user's file (validated first).
+:func:`_raw_table` (the commune layer joined to the indicators only) serves
+quick tests.
 
 Examples
 --------
@@ -63,43 +63,21 @@ def _analysis_table(indicators: str | Path | None, province: str | None) -> gpd.
     """The commune table to map or export, for the whole country or one province.
 
     Uses :func:`divide.pipeline.analyse` (index, rank interval, LISA, type,
-    region, priority) when its analysis modules exist; until then, the commune
-    layer joined to the indicators, with ``attrs["modeled"]`` set.
+    region, priority).
     """
-    try:
-        from .pipeline import analyse
+    from .pipeline import analyse
 
-        return analyse(indicators, province, uncertainty_reps=200).communes
-    except ModuleNotFoundError as exc:  # an analysis module is not there yet: map the raw indicators
-        if not (exc.name or "").startswith("divide"):
-            raise
-    return _raw_table(indicators, province)
+    return analyse(indicators, province, uncertainty_reps=200).communes
 
 
 def _raw_table(indicators: str | Path | None, province: str | None) -> gpd.GeoDataFrame:
     """The commune layer joined to the indicators (modeled, or the user's file validated first)."""
     from . import admin
-    from ._errors import DivideError
+    from .pipeline import load_indicators
 
     national = admin.load_communes()
-    if indicators is None:
-        from .modeled import model_indicators
-
-        table = model_indicators(national)
-        modeled = True
-    else:
-        from .validation import validate
-
-        report = validate(indicators, communes=national)
-        if not report.usable:
-            raise DivideError(
-                f"the indicator file failed validation ({len(report.errors)} errors)",
-                path=indicators,
-                fix=f"run `divide validate {indicators}` for the full report, correct the file and rerun",
-                exit_code=1,
-            )
-        table = report.table
-        modeled = bool("source" in table.columns and (table["source"].astype("string") == "modeled").all())
+    table = load_indicators(indicators, national)
+    modeled = bool(table.attrs["modeled"])
     keep = [c for c in table.columns if c not in national.columns or c == "source"]
     out = national.join(table[keep], how="left")
     if province is not None:

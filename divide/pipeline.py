@@ -31,7 +31,7 @@ from ._errors import DivideError, InputError
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
-__all__ = ["Analysis", "analyse", "ANALYSIS_COLUMNS"]
+__all__ = ["Analysis", "analyse", "load_indicators", "ANALYSIS_COLUMNS"]
 
 #: Columns the pipeline adds to the commune table, in output order.
 ANALYSIS_COLUMNS = [
@@ -105,23 +105,69 @@ class Analysis:
         return LABEL if self.modeled else None
 
 
-def _read_user_indicators(path: str | Path, communes: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    """Read and validate a user's indicator file; a failed validation stops the run (exit 1)."""
+def load_indicators(
+    indicators: str | Path | pd.DataFrame | None = None,
+    communes: pd.DataFrame | None = None,
+    *,
+    seed: int | None = None,
+) -> pd.DataFrame:
+    """The indicator table a run works on: the modeled dataset, a user's file (validated), or a DataFrame.
+
+    Parameters
+    ----------
+    indicators
+        ``None`` for the shipped modeled dataset, a file path (validated
+        first), or a DataFrame indexed by ``commune_code``.
+    communes
+        Reference communes (default: the 3,321 of 2025).
+    seed
+        Seed of the modeled dataset.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``commune_code``; ``attrs["modeled"]`` says whether it is
+        modeled and ``attrs["source"]`` names it (``"modeled"``, the file name,
+        or ``"user table"``).
+
+    Raises
+    ------
+    DivideError
+        With exit code 1 when the user's file fails validation.
+
+    Examples
+    --------
+    >>> t = load_indicators(communes=admin.load_communes("Lai Châu"))
+    >>> len(t), t.attrs["modeled"], t.attrs["source"]
+    (38, True, 'modeled')
+    """
+    national = admin.load_communes() if communes is None else communes
+    if indicators is None:
+        from .modeled import model_indicators
+
+        table = model_indicators(national, seed=settings.DEFAULT_SEED if seed is None else int(seed))
+        table.attrs = {"modeled": True, "source": "modeled"}
+        return table
+    if isinstance(indicators, pd.DataFrame):
+        table = indicators.copy()
+        table.attrs["modeled"] = bool(indicators.attrs.get("modeled", False))
+        table.attrs["source"] = str(indicators.attrs.get("path", "user table"))
+        return table
     from .validation import validate
 
-    report = validate(path, communes=communes)
+    report = validate(indicators, communes=national)
     if not report.usable:
         raise DivideError(
             f"the indicator file failed validation ({len(report.errors)} errors)",
-            path=path,
-            fix=f"run `divide validate {path}` for the full report, correct the file and rerun",
+            path=indicators,
+            fix=f"run `divide validate {indicators}` for the full report, correct the file and rerun",
             exit_code=1,
         )
     table = report.table.copy()
-    table.attrs["modeled"] = bool((table.get("source", pd.Series(dtype=str)).astype(str) == "modeled").all()
-                                  and "source" in table)
-    table.attrs["path"] = str(path)
-    return table, Path(path).name
+    source_col = table["source"].astype(str) if "source" in table.columns else None
+    table.attrs = {"modeled": bool(source_col is not None and (source_col == "modeled").all()),
+                   "source": Path(indicators).name, "path": str(indicators)}
+    return table
 
 
 def analyse(
@@ -191,18 +237,10 @@ def analyse(
     national = admin.load_communes()
     lap("load_communes")
 
-    if indicators is None:
-        from .modeled import model_indicators
-
-        say("modeling the demonstration indicators (Dữ liệu mô phỏng / modeled data)")
-        table = model_indicators(national, seed=seed)
-        source = "modeled"
-    elif isinstance(indicators, pd.DataFrame):
-        table = indicators.copy()
-        source = str(indicators.attrs.get("path", "user table"))
-    else:
-        say(f"reading and validating {indicators}")
-        table, source = _read_user_indicators(indicators, national)
+    say("modeling the demonstration indicators (Dữ liệu mô phỏng / modeled data)" if indicators is None
+        else f"reading and validating {indicators if not isinstance(indicators, pd.DataFrame) else 'the table'}")
+    table = load_indicators(indicators, national, seed=seed)
+    source = table.attrs["source"]
     modeled = bool(table.attrs.get("modeled", False))
     lap("indicators")
 

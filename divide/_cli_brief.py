@@ -96,8 +96,14 @@ def run(args: argparse.Namespace) -> int:
             raise DivideError(f"a step of the analysis pipeline is missing ({exc.name})",
                               fix="update divide to a version with the whole pipeline") from None
         raise
+    from .atlas import brief_maps
+
+    progress("drawing the national and province maps")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    maps = brief_maps(analysis, out, "vi" if args.lang == "vi" else "en")
     progress("writing the policy brief")
-    files = write_brief(analysis, args.out, lang=args.lang, formats=("md", "html"))
+    files = [*maps.values(), *write_brief(analysis, out, lang=args.lang, maps=maps, formats=("md", "html"))]
     inputs = [args.indicators] if args.indicators is not None else []
     manifest = write_manifest(
         args.out,

@@ -98,7 +98,7 @@ def run_atlas(
     >>> result = run_atlas(tempfile.mkdtemp(), province="Lai Chau", uncertainty_reps=50)
     >>> sorted(p.name for p in result.files)  # doctest: +NORMALIZE_WHITESPACE
     ['brief.md', 'communes.csv', 'communes.gpkg', 'manifest.json', 'priority_map.html', 'priority_map.pdf',
-     'priority_map.png', 'tier1_communes.xlsx', 'urban_rural_gap.png']
+     'priority_map.png', 'priority_map_national.png', 'tier1_communes.xlsx', 'urban_rural_gap.png']
     """
     from .pipeline import analyse
 
@@ -161,10 +161,11 @@ def run_atlas(
     lap("tier1", t0)
 
     t0 = time.perf_counter()
-    stage("writing the policy brief: brief.md")
+    stage("writing the policy brief: brief.md (with a national and a province map)")
     from .brief import write_brief
 
-    maps = {"national" if analysis.province is None else "province": out / "priority_map.png"}
+    maps = brief_maps(analysis, out, lang, drawn=out / "priority_map.png")
+    files += [p for p in maps.values() if p.name != "priority_map.png"]
     files += [p for p in write_brief(analysis, out, lang=lang, maps=maps, formats=("md",))]
     lap("brief", t0)
 
@@ -224,6 +225,40 @@ def _priority_maps(analysis: Any, out: Path, lang: str) -> list[Path]:
 
     plt.close(fig)
     return [png, pdf]
+
+
+def brief_maps(analysis: Any, out: Path, lang: str = "en", *, drawn: Path | None = None) -> dict[str, Path]:
+    """The two maps of the brief: the national priority map and one province's.
+
+    The province is the one asked for, else the one with the most tier-1
+    communes. ``drawn`` is a priority map already drawn for this run (national,
+    or the province's), reused rather than drawn twice. Returns
+    ``{"national": path, "province" or "province:<name>": path}``.
+    """
+    from .maps import map_priority
+
+    national = getattr(analysis, "results", {}).get("national", analysis.communes)
+    if analysis.province is not None:
+        code = analysis.province
+    else:
+        tier1 = national.loc[national["priority_tier"] == 1, "province_code"]
+        code = tier1.value_counts().sort_index().idxmax() if len(tier1) else national["province_code"].iloc[0]
+    provinces = admin.load_provinces()
+    name = str(provinces.loc[code, "province_name"])
+    key = "province" if analysis.province is not None else f"province:{name}"
+    maps: dict[str, Path] = {}
+    for which, table, outlines, path in (
+        ("national", national, provinces, out / "priority_map_national.png"),
+        (key, national[national["province_code"] == code], provinces.loc[[code]], out / f"priority_map_{code}.png"),
+    ):
+        is_drawn = drawn is not None and drawn.exists() and (
+            (which == "national") == (analysis.province is None))
+        if is_drawn:
+            maps[which] = drawn
+            continue
+        map_priority(table, provinces=outlines, lang=lang, out=path, dpi=150)
+        maps[which] = path
+    return maps
 
 
 def _tier1(analysis: Any, path: Path) -> Path:

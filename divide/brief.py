@@ -670,6 +670,8 @@ def _maps_section(ctx: _Ctx, maps: Mapping[str, str | Path] | None) -> Section:
             alt = ctx.t("map_national")
         elif key == "province":
             alt = ctx.t("map_province", name=ctx.scope)
+        elif str(key).startswith("province:"):
+            alt = ctx.t("map_province", name=str(key).split(":", 1)[1])
         else:
             alt = ctx.t("map_other", name=str(key))
         section.blocks.append(Image(Path(path), alt, ctx.caption("w_map")))

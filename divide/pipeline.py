@@ -82,7 +82,9 @@ class Analysis:
         Parameters and the index specification, for the manifest.
     results
         The full result objects of each step (index, uncertainty, spatial,
-        typology, regions), for notebooks that want more than the columns.
+        typology, regions), and ``"national"``: the commune table of every
+        commune analysed (before the province was kept), for notebooks that
+        want more than the columns.
     """
 
     communes: gpd.GeoDataFrame
@@ -301,6 +303,8 @@ def analyse(
 
     provinces = admin.load_provinces()
     provinces = provinces.loc[provinces.index.intersection(communes["province_code"].unique())]
+    national_table = merged
+    national_table.attrs = {"modeled": modeled, "source": source}
     if code is not None:
         merged = merged[merged["province_code"] == code]
         provinces = provinces.loc[[code]]
@@ -315,7 +319,7 @@ def analyse(
         "min_population": min_population,
         "index": index.log,
     }
-    results = {"index": index, "uncertainty": uncertainty, "spatial": spatial, "typology": types,
+    results = {"national": national_table, "index": index, "uncertainty": uncertainty, "spatial": spatial, "typology": types,
                "regions": regions, "graph": w}
     return Analysis(
         communes=merged,

@@ -510,11 +510,14 @@ def test_cli_writes_both_languages_and_a_manifest(monkeypatch, tmp_path, modeled
     assert args.handler(args) == 0
     assert calls == [(None, "Lai Châu")]
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["brief_en.html", "brief_en.md", "brief_vi.html", "brief_vi.md", "manifest.json"]
+    assert names == ["brief_en.html", "brief_en.md", "brief_vi.html", "brief_vi.md", "manifest.json",
+                     "priority_map_12.png", "priority_map_national.png"]
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["command"] == "brief" and manifest["contains_modeled_data"] is True
     assert manifest["parameters"]["province"] == LAI_CHAU
-    assert "wrote 5 files" in capsys.readouterr().out
+    assert "wrote 7 files" in capsys.readouterr().out
+    md = (tmp_path / "brief_en.md").read_text(encoding="utf-8")
+    assert "(priority_map_national.png)" in md and "(priority_map_12.png)" in md
 
 
 def test_markdown_and_html_state_the_same_figures(modeled_analysis):

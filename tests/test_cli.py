@@ -18,7 +18,7 @@ def _run(*args: str) -> subprocess.CompletedProcess:
 
 ATLAS_FILES = [
     "brief.md", "communes.csv", "communes.gpkg", "manifest.json", "priority_map.html", "priority_map.pdf",
-    "priority_map.png", "tier1_communes.xlsx", "urban_rural_gap.png",
+    "priority_map.png", "priority_map_national.png", "tier1_communes.xlsx", "urban_rural_gap.png",
 ]
 
 
@@ -43,7 +43,9 @@ def test_atlas_for_one_province_writes_every_output(lai_chau_atlas):
     assert table["region_id"].str.startswith("12-").all()
     assert (out / "priority_map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (out / "priority_map.pdf").read_bytes()[:5] == b"%PDF-"
-    assert "Dữ liệu mô phỏng / modeled data" in (out / "brief.md").read_text(encoding="utf-8")
+    brief = (out / "brief.md").read_text(encoding="utf-8")
+    assert "Dữ liệu mô phỏng / modeled data" in brief
+    assert "(priority_map_national.png)" in brief and "(priority_map.png)" in brief  # national and province maps
 
 
 def test_atlas_manifest_records_inputs_spec_and_modeled_data(lai_chau_atlas):

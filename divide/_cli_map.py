@@ -51,6 +51,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--scheme", choices=("quantiles", "equal_interval", "natural_breaks"), default="quantiles",
                    help="classification of numeric columns (default quantiles)")
     p.add_argument("--k", type=int, default=5, metavar="N", help="number of classes (default 5)")
+    p.add_argument("--breaks", metavar="B1,B2,…",
+                   help="your own class upper bounds, increasing (e.g. 20,40,60,80,100): the same classes on "
+                        "every map you draw, for comparison across years or provinces")
     p.add_argument("--lang", choices=("en", "vi"), default="en", help="language of title, legend and sources")
     p.add_argument("--paper", choices=("A4", "A3"), default="A4", help="paper size (default A4)")
     p.add_argument("--labels", action="store_true", help="label the communes (province maps)")
@@ -88,6 +91,27 @@ def _raw_table(indicators: str | Path | None, province: str | None) -> gpd.GeoDa
     return out
 
 
+def _parse_breaks(text: str | None) -> list[float] | None:
+    """``"20,40,60"`` → ``[20.0, 40.0, 60.0]``; a clear error for anything else.
+
+    >>> _parse_breaks("20, 40,60")
+    [20.0, 40.0, 60.0]
+    """
+    from ._errors import InputError
+
+    if not text:
+        return None
+    try:
+        values = [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise InputError(f"cannot read the class bounds {text!r}", where="--breaks",
+                         fix="give increasing numbers separated by commas, e.g. --breaks 20,40,60,80,100") from None
+    if not values or any(b <= a for a, b in zip(values, values[1:])):
+        raise InputError(f"the class bounds {text!r} are not increasing", where="--breaks",
+                         fix="give increasing numbers separated by commas, e.g. --breaks 20,40,60,80,100")
+    return values
+
+
 def run(args: argparse.Namespace) -> int:
     """Draw the map asked for; return the exit code (0 ok; errors raise :class:`~divide.DivideError`)."""
     from ._errors import InputError
@@ -111,8 +135,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         from .maps import choropleth
 
-        choropleth(table, column, scheme=args.scheme, k=args.k, lang=args.lang, paper=args.paper,
-                   labels=args.labels, out=out)
+        breaks = _parse_breaks(args.breaks)
+        choropleth(table, column, scheme="user" if breaks else args.scheme, k=args.k, breaks=breaks,
+                   lang=args.lang, paper=args.paper, labels=args.labels, out=out)
         path = out
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {len(table):,} communes, column {column})")
     return 0

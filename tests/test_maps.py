@@ -231,3 +231,15 @@ def test_cli_map(tmp_path, capsys, monkeypatch):
     assert 'class="c"' in (tmp_path / "m.html").read_text(encoding="utf-8")
     assert main(["map", "--province", "12", "--column", "nope", "--out", str(tmp_path / "x.png")]) == 2
     assert "no column 'nope'" in capsys.readouterr().err
+
+
+def test_cli_map_with_user_breaks_on_the_real_analysis(tmp_path, capsys):
+    """`divide map` draws the pipeline's divide index of Lai Châu in the classes the user gives."""
+    from divide.cli import main
+
+    out = tmp_path / "lc.png"
+    assert main(["map", "--province", "Lai Châu", "--breaks", "20,40,60,80,100", "--out", str(out)]) == 0
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "column divide_index" in capsys.readouterr().out
+    assert main(["map", "--province", "12", "--breaks", "40,20", "--out", str(tmp_path / "x.png")]) == 2
+    assert "not increasing" in capsys.readouterr().err and not (tmp_path / "x.png").exists()

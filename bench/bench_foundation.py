@@ -7,22 +7,11 @@ Not a test: timings depend on the machine.
 from __future__ import annotations
 
 import tempfile
-import time
 from pathlib import Path
 
 import divide
+from _timing import timed  # bench/_timing.py (scripts run from bench/)
 from divide import build
-
-
-def timed(label: str, func, repeat: int = 3):
-    best = float("inf")
-    result = None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        result = func()
-        best = min(best, time.perf_counter() - t)
-    print(f"{label:<58} {best:7.2f} s (best of {repeat})")
-    return result
 
 
 def main() -> None:

@@ -14,29 +14,16 @@ import argparse
 import json
 import os
 import platform
-import time
 from pathlib import Path
 
 import numpy as np
 
 import divide
+from _timing import timed  # bench/_timing.py (scripts run from bench/)
 from divide.composite import compute_index, index_uncertainty, preset
 from divide.gaps import inequality, urban_rural_gap
 
 RESULTS = Path(__file__).resolve().parent / "results"
-
-
-def timed(label: str, func, repeat: int = 3, rows: list | None = None, note: str = ""):
-    best = float("inf")
-    result = None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        result = func()
-        best = min(best, time.perf_counter() - t)
-    print(f"{label:<62} {best:8.3f} s (best of {repeat}) {note}")
-    if rows is not None:
-        rows.append({"step": label, "seconds": round(best, 4), "repeat": repeat, "note": note})
-    return result
 
 
 def naive_monte_carlo(table, communes, reps: int, seed: int = 1) -> None:

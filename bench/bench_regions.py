@@ -36,7 +36,8 @@ import numpy as np
 import pandas as pd
 
 import divide
-from divide._errors import DivideError
+from _timing import timed  # bench/_timing.py (scripts run from bench/)
+from divide.composite import compute_index
 from divide.priorities import priority
 from divide.regions import priority_regions, province_graphs, region_ssd, standardise
 from divide.spatial import _projected_centroids, contiguity_graph, spatial_patterns
@@ -46,34 +47,10 @@ RESULTS = Path(__file__).resolve().parent / "results"
 COLS = ["infrastructure_gap", "usage_gap"]
 
 
-def timed(label: str, func, repeat: int = 3, rows: list | None = None, note: str = ""):
-    best = float("inf")
-    result = None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        result = func()
-        best = min(best, time.perf_counter() - t)
-    print(f"{label:<62} {best:8.3f} s (best of {repeat}) {note}")
-    if rows is not None:
-        rows.append({"step": label, "seconds": round(best, 4), "repeat": repeat, "note": note})
-    return result
-
-
 def index_table(communes: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     ind = divide.model_indicators(communes)
-    try:
-        from divide._cli_regions import _index_scores
-
-        scores = _index_scores(ind)
-        source = "divide.composite.compute_index (default spec)"
-    except DivideError:
-        scores = pd.DataFrame(index=ind.index)
-        scores["infrastructure_gap"] = 100 - ind[["fiber_households_pct", "fiber_villages_pct",
-                                                  "mobile_4g_pop_pct"]].mean(axis=1)
-        scores["usage_gap"] = 100 - ind[["online_services_pct", "smartphone_adults_pct",
-                                         "digital_payment_adults_pct"]].mean(axis=1)
-        scores["divide_index"] = (scores["infrastructure_gap"] + scores["usage_gap"]) / 2
-        source = "stand-in (100 - mean of modeled percentages)"
+    scores = compute_index(ind).scores
+    source = "divide.composite.compute_index (default spec)"
     keep = [c for c in scores.columns if c not in ind.columns and c not in ("population", "remoteness_km",
                                                                             "province_code")]
     table = ind.join(scores[keep]).join(communes[["population", "remoteness_km", "province_code"]])

@@ -125,7 +125,7 @@ def run_atlas(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []
-    communes, provinces = analysis.communes, analysis.provinces
+    communes = analysis.communes
 
     def lap(name: str, t0: float) -> None:
         timings[name] = round(time.perf_counter() - t0, 3)
@@ -220,10 +220,8 @@ def _priority_maps(analysis: Any, out: Path, lang: str) -> list[Path]:
     from .maps import map_priority
 
     png, pdf = out / "priority_map.png", out / "priority_map.pdf"
-    fig = map_priority(analysis.communes, provinces=analysis.provinces, lang=lang, out=[png, pdf])
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
+    # The figure is built without pyplot, so nothing is left open to close.
+    map_priority(analysis.communes, provinces=analysis.provinces, lang=lang, out=[png, pdf])
     return [png, pdf]
 
 

@@ -28,6 +28,43 @@ _PACKAGES = (
 )
 
 
+def jsonable(obj: Any, *, digits: int | None = None) -> Any:
+    """``obj`` with numpy scalars, dates and missing values turned into plain JSON values.
+
+    Dicts (keys as strings), lists and tuples are converted recursively; NaN
+    and ``pd.NA`` become ``None``; floats are rounded to ``digits`` when given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> jsonable({1: [np.int64(2), np.float64(0.1234567), float("nan"), np.bool_(True)]}, digits=3)
+    {'1': [2, 0.123, None, True]}
+    """
+    import datetime as _dt
+    import math
+
+    import numpy as np
+
+    if isinstance(obj, dict):
+        return {str(k): jsonable(v, digits=digits) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [jsonable(v, digits=digits) for v in obj]
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.floating | float):
+        v = float(obj)
+        if math.isnan(v):
+            return None
+        return v if digits is None else round(v, digits)
+    if isinstance(obj, _dt.date):
+        return obj.isoformat()
+    if obj is not None and type(obj).__name__ == "NAType":  # pandas.NA, without importing pandas here
+        return None
+    return obj
+
+
 def sha256(path: str | Path, chunk: int = 1 << 20) -> str:
     """Hex SHA-256 of a file.
 

@@ -35,6 +35,7 @@ import pandas as pd
 
 from . import settings
 from ._errors import DataNotFoundError, DivideError, InputError
+from .manifest import jsonable
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -106,6 +107,11 @@ _N_PROVINCES_2022 = 63
 _DA_NANG_URBAN = 83.19
 _DA_NANG_RURAL = 54.12
 
+
+
+def _json(obj: Any) -> Any:
+    """Plain JSON values, floats to 6 decimals (see :func:`divide.manifest.jsonable`)."""
+    return jsonable(obj, digits=6)
 
 def _odds(p: float) -> float:
     return p / (100.0 - p)
@@ -1132,7 +1138,7 @@ def write_modeled(out_dir: str | Path | None = None, seed: int = settings.DEFAUL
         },
     }
     paths["metadata"].write_text(
-        json.dumps(_jsonable(meta), indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
+        json.dumps(_json(meta), indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
     )
     return paths
 
@@ -1161,15 +1167,3 @@ def _write_gpkg(frame: gpd.GeoDataFrame, path: Path, seed: int) -> None:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
 
 
-def _jsonable(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, (np.integer,)):
-        return int(obj)
-    if isinstance(obj, (np.floating, float)):
-        return round(float(obj), 6)
-    if isinstance(obj, np.bool_):
-        return bool(obj)
-    return obj

@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Analysis", "analyse", "load_indicators", "ANALYSIS_COLUMNS"]
 
-#: Columns the pipeline adds to the commune table, in output order.
+#: Columns the pipeline adds to the commune table (the contract maps, exports and the brief rely on).
 ANALYSIS_COLUMNS = [
     "infrastructure_gap",
     "usage_gap",
@@ -213,11 +213,14 @@ def analyse(
     >>> a = analyse(province="Lai Châu", uncertainty_reps=50)
     >>> len(a.communes), a.modeled, a.province
     (38, True, '12')
+    >>> set(ANALYSIS_COLUMNS) <= set(a.communes.columns)
+    True
     >>> sorted(a.communes["priority_tier"].dropna().unique().tolist())[:1]
     [1]
     """
     from .composite import compute_index, index_uncertainty
     from .gaps import inequality, urban_rural_gap
+    from .modeled import INDICATOR_COLUMNS
     from .priorities import priority
     from .regions import priority_regions
     from .spatial import contiguity_graph, spatial_patterns
@@ -268,7 +271,7 @@ def analyse(
         scores = scores.join(uncertainty.ranks[["rank_median", "rank_p05", "rank_p95"]])
         lap("uncertainty")
 
-    indicator_cols = [c for c in table.columns if c in _indicator_columns()]
+    indicator_cols = [c for c in INDICATOR_COLUMNS if c in table.columns]
     merged = communes.join(table[indicator_cols + (["source"] if "source" in table else [])]).join(scores)
 
     say("urban–rural gaps and inequality")
@@ -334,9 +337,3 @@ def analyse(
         results=results,
         timings=timings,
     )
-
-
-def _indicator_columns() -> list[str]:
-    from .modeled import INDICATOR_COLUMNS
-
-    return list(INDICATOR_COLUMNS)

@@ -50,6 +50,7 @@ import pandas as pd
 
 from . import settings
 from .io import ReadReport, read_indicators, reference_communes
+from .manifest import jsonable
 from .schema import INDICATOR_NAMES, canonical_name, indicator
 
 __all__ = [
@@ -201,10 +202,10 @@ class ValidationReport:
                 "blank_rows": self.read.blank_rows,
             },
             "indicators": [c for c in INDICATOR_NAMES if c in self.table.columns],
-            "sections": {s: [_jsonable(asdict(f)) for f in self.section(s)] for s in SECTIONS},
-            "coverage": _jsonable(self.coverage.reset_index().to_dict(orient="records")),
-            "vintages": _jsonable(self.vintages),
-            "rows": [_jsonable(asdict(o)) for o in self.read.outcomes],
+            "sections": {s: [_json(asdict(f)) for f in self.section(s)] for s in SECTIONS},
+            "coverage": _json(self.coverage.reset_index().to_dict(orient="records")),
+            "vintages": _json(self.vintages),
+            "rows": [_json(asdict(o)) for o in self.read.outcomes],
         }
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -283,31 +284,17 @@ class ValidationReport:
         return self.to_text()
 
 
+
+def _json(obj: Any) -> Any:
+    """Plain JSON values, floats to 6 decimals (see :func:`divide.manifest.jsonable`)."""
+    return jsonable(obj, digits=6)
+
 def _rows_text(rows: list[int], vi: bool, limit: int) -> str:
     shown = ", ".join(str(r) for r in rows[:limit])
     more = len(rows) - limit
     if vi:
         return f"dòng {shown}" + (f" và {more} dòng khác" if more > 0 else "")
     return f"row{'s' * (len(rows) != 1)} {shown}" + (f" and {more} more" if more > 0 else "")
-
-
-def _jsonable(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.integer):
-        return int(obj)
-    if isinstance(obj, np.floating | float):
-        v = float(obj)
-        return None if math.isnan(v) else round(v, 6)
-    if isinstance(obj, np.bool_):
-        return bool(obj)
-    if isinstance(obj, _dt.date):
-        return obj.isoformat()
-    if obj is pd.NA:
-        return None
-    return obj
 
 
 # --------------------------------------------------------------------------- vintage

@@ -9,19 +9,9 @@ import pandas as pd
 import pytest
 
 import divide
+from stand_in import stand_in_index  # tests/stand_in.py
 from divide._errors import InputError
 from divide.priorities import DEFAULT_WEIGHTS, priority
-
-
-def stand_in(communes: pd.DataFrame) -> pd.DataFrame:
-    """A stand-in for the index of issue 4 joined to the modeled village counts."""
-    ind = divide.model_indicators(communes)
-    t = ind[["villages_no_signal", "villages_no_power"]].copy()
-    infra = 100 - ind[["fiber_households_pct", "fiber_villages_pct", "mobile_4g_pop_pct"]].mean(axis=1)
-    usage = 100 - ind[["online_services_pct", "smartphone_adults_pct", "digital_payment_adults_pct"]].mean(axis=1)
-    t["divide_index"] = (infra + usage) / 2
-    t.attrs["modeled"] = True
-    return t
 
 
 def table(n: int = 10, **columns) -> pd.DataFrame:
@@ -45,7 +35,7 @@ def test_hand_computed_score():
 
 
 def test_parts_sum_to_the_score_on_real_communes(subset):
-    t = stand_in(subset)
+    t = stand_in_index(subset)
     p = priority(t, communes=subset)
     parts = p[["need_contribution", "reach_contribution", "ease_contribution"]].sum(axis=1)
     np.testing.assert_allclose(parts, p["priority_score"], rtol=0, atol=1e-9)
@@ -96,7 +86,7 @@ def test_band_tiers_follow_fixed_scores():
 
 
 def test_tiers_are_reproducible_and_independent_of_row_order(subset):
-    t = stand_in(subset)
+    t = stand_in_index(subset)
     a = priority(t, communes=subset)
     b = priority(t.sample(frac=1.0, random_state=4), communes=subset)
     pd.testing.assert_frame_equal(a, b.loc[a.index], check_like=False)
@@ -105,7 +95,7 @@ def test_tiers_are_reproducible_and_independent_of_row_order(subset):
 
 @pytest.mark.national
 def test_units_without_index_get_missing_values(communes):
-    t = stand_in(communes)
+    t = stand_in_index(communes)
     p = priority(t, communes=communes)
     hs_ts = p.loc[["20333", "22736"]]
     assert hs_ts["priority_score"].isna().all() and hs_ts["priority_tier"].isna().all()

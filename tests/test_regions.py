@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import divide
+from stand_in import stand_in_index  # tests/stand_in.py
 from divide._errors import InputError
 from divide.regions import priority_regions, region_ssd, standardise
 from divide.spatial import contiguity_graph
@@ -19,17 +20,6 @@ gpd = pytest.importorskip("geopandas")
 from shapely.geometry import box  # noqa: E402
 
 COLS = ["infrastructure_gap", "usage_gap"]
-
-
-def stand_in_index(communes: pd.DataFrame) -> pd.DataFrame:
-    """A stand-in for the index of issue 4: pillar = 100 − mean of the modeled percentages."""
-    ind = divide.model_indicators(communes)
-    t = pd.DataFrame(index=ind.index)
-    t["infrastructure_gap"] = 100 - ind[["fiber_households_pct", "fiber_villages_pct", "mobile_4g_pop_pct"]].mean(axis=1)
-    t["usage_gap"] = 100 - ind[["online_services_pct", "smartphone_adults_pct", "digital_payment_adults_pct"]].mean(axis=1)
-    t["divide_index"] = (t["infrastructure_gap"] + t["usage_gap"]) / 2
-    t.attrs["modeled"] = True
-    return t
 
 
 def strip(values, pops, province="01", start=0):

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 import divide
+from stand_in import stand_in_index  # tests/stand_in.py
 from divide._errors import InputError
 from divide.spatial import LISA_LABELS, _shared_vertex_pairs, contiguity_graph, spatial_patterns
 
@@ -191,12 +192,7 @@ def test_bad_input_to_spatial_patterns():
 
 @pytest.mark.national
 def test_national_lisa_of_a_stand_in_index(communes):
-    ind = divide.model_indicators(communes)
-    t = pd.DataFrame(index=ind.index)
-    t["infrastructure_gap"] = 100 - ind[["fiber_households_pct", "fiber_villages_pct", "mobile_4g_pop_pct"]].mean(axis=1)
-    t["usage_gap"] = 100 - ind[["online_services_pct", "smartphone_adults_pct", "digital_payment_adults_pct"]].mean(axis=1)
-    t["divide_index"] = (t["infrastructure_gap"] + t["usage_gap"]) / 2
-    t.attrs["modeled"] = True
+    t = stand_in_index(communes)
     res = spatial_patterns(t, communes=communes)
     assert res.local.loc[["20333", "22736"], "divide_index_lisa"].tolist() == ["no data", "no data"]  # HS, TS
     assert (res.global_["n"] == 3319).all() and (res.global_["moran_i"] > 0.3).all()

@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputError
+from ..manifest import jsonable
 from . import aggregate as _agg
 from . import normalise as _norm
 from . import weights as _w
@@ -396,21 +396,6 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def _jsonable(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, (np.integer,)):
-        return int(obj)
-    if isinstance(obj, (np.floating, float)):
-        v = float(obj)
-        return None if math.isnan(v) else v
-    if isinstance(obj, (np.bool_,)):
-        return bool(obj)
-    return obj
-
-
 # --------------------------------------------------------------------------- public
 
 
@@ -511,7 +496,7 @@ def compute_index(
         weights=weights,
         outliers=outliers,
         spec=spec,
-        log=_jsonable(log),
+        log=jsonable(log),
         attrs=attrs,
     )
 

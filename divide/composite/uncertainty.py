@@ -60,6 +60,7 @@ import pandas as pd
 
 from .. import settings
 from .._errors import InputError
+from ..manifest import jsonable
 from . import aggregate as _agg
 from . import engine as _engine
 from .spec import IndexSpec
@@ -405,4 +406,4 @@ def index_uncertainty(
         "index": nominal.log,
     }
     return UncertaintyResult(ranks=out, sensitivity=sensitivity, runs=full_runs, choices=choices,
-                             log=_engine._jsonable(log), attrs=attrs)
+                             log=jsonable(log), attrs=attrs)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import divide
 from _timing import timed  # bench/_timing.py (scripts run from bench/)
+
+import divide
 from divide import build
 
 

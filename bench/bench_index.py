@@ -17,11 +17,11 @@ import platform
 from pathlib import Path
 
 import numpy as np
+from _timing import timed  # bench/_timing.py (scripts run from bench/)
 
 import divide
-from _timing import timed  # bench/_timing.py (scripts run from bench/)
-from divide.composite import compute_index, index_uncertainty, preset
-from divide.gaps import inequality, urban_rural_gap
+from divide.analysis.gaps import inequality, urban_rural_gap
+from divide.analysis.index import compute_index, index_uncertainty, preset
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 
 import divide
-from divide.exports import export
-from divide.maps import choropleth, class_breaks, map_priority
-from divide.webmap import interactive_map
+from divide.present.exports import export
+from divide.present.maps import choropleth, class_breaks, map_priority
+from divide.present.webmap import interactive_map
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 import divide
-from divide import points as P
+from divide.raw import points as P
 
 RESULTS = Path(__file__).resolve().parent / "results"
 HOW = {"download_mbps": ["median", "mean"], "tests": "sum"}
@@ -64,7 +64,7 @@ def same_assignment(fast, ref) -> tuple[bool, int]:
 
 
 def bench_size(n: int, communes, rows: list[dict], with_dask: bool) -> None:
-    from divide.modeled_raw import model_speed_tests
+    from divide.modeled.raw_layers import model_speed_tests
 
     tests, t_gen = timed(lambda: model_speed_tests(n, communes))
     rows.append({"step": f"model_speed_tests ({n:,} points)", "n": n, "seconds": round(t_gen, 2)})
@@ -136,8 +136,8 @@ def bench_dask(tests, communes, table, rows) -> None:
 
 
 def bench_coverage(communes, rows) -> None:
-    from divide.coverage import coverage_from_sites
-    from divide.modeled_raw import model_sites
+    from divide.modeled.raw_layers import model_sites
+    from divide.raw.coverage import coverage_from_sites
 
     sites, t_sites = timed(lambda: model_sites(communes))
     rows.append({"step": f"model_sites national ({len(sites):,} sites)", "n": len(sites), "seconds": round(t_sites, 2)})

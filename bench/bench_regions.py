@@ -17,7 +17,7 @@ Two comparisons with spopt:
 
 ``--skip-spopt`` leaves spopt out while developing.
 
-The index comes from ``divide._cli_regions._index_scores`` (divide.composite) when
+The index comes from ``divide.cli.regions._index_scores`` (divide.analysis.index) when
 available, else from a stand-in (pillar = 100 − mean of the modeled percentages);
 the JSON says which. Not a test: timings depend on the machine.
 """
@@ -34,14 +34,23 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _timing import timed  # bench/_timing.py (scripts run from bench/)
 
 import divide
-from _timing import timed  # bench/_timing.py (scripts run from bench/)
-from divide.composite import compute_index
-from divide.priorities import priority
-from divide.regions import priority_regions, province_graphs, region_ssd, standardise
-from divide.spatial import _projected_centroids, contiguity_graph, spatial_patterns
-from divide.typologies import typology
+from divide.analysis.hotspots import (
+    _projected_centroids,
+    contiguity_graph,
+    spatial_patterns,
+)
+from divide.analysis.index import compute_index
+from divide.analysis.priority import priority
+from divide.analysis.regions import (
+    priority_regions,
+    province_graphs,
+    region_ssd,
+    standardise,
+)
+from divide.analysis.typology import typology
 
 RESULTS = Path(__file__).resolve().parent / "results"
 COLS = ["infrastructure_gap", "usage_gap"]
@@ -50,7 +59,7 @@ COLS = ["infrastructure_gap", "usage_gap"]
 def index_table(communes: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     ind = divide.model_indicators(communes)
     scores = compute_index(ind).scores
-    source = "divide.composite.compute_index (default spec)"
+    source = "divide.analysis.index.compute_index (default spec)"
     keep = [c for c in scores.columns if c not in ind.columns and c not in ("population", "remoteness_km",
                                                                             "province_code")]
     table = ind.join(scores[keep]).join(communes[["population", "remoteness_km", "province_code"]])

@@ -16,88 +16,107 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from ._errors import DataNotFoundError, DivideError, InputError
+from divide._errors import DataNotFoundError, DivideError, InputError
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 # Public name -> submodule that defines it.
 _API = {
-    "load_communes": "admin",
-    "load_provinces": "admin",
-    "resolve_province": "admin",
+    "load_communes": "geography.communes",
+    "load_provinces": "geography.communes",
+    "resolve_province": "geography.communes",
     "run_atlas": "atlas",
-    "facts": "national_facts",
-    "fact": "national_facts",
-    "cite": "national_facts",
-    "INDICATORS": "schema",
-    "schema_table": "schema",
-    "read_indicators": "io",
-    "read_villages": "io",
-    "ReadReport": "io",
-    "validate": "validation",
-    "ValidationReport": "validation",
-    "model_indicators": "modeled",
-    "model_villages": "modeled",
-    "write_modeled": "modeled",
-    "calibration_report": "modeled",
-    "crosswalk_to_2025": "crosswalk",
-    "load_crosswalk": "crosswalk",
-    "load_communes_pre2025": "crosswalk",
-    "match_old_communes": "crosswalk",
-    "CrosswalkReport": "crosswalk",
-    "provinces_to_2025": "crosswalk",
-    "dti_2022_provinces_2025": "crosswalk",
-    "analyse": "pipeline",
-    "load_indicators": "pipeline",
-    "Analysis": "pipeline",
-    "compute_index": "composite",
-    "recompute": "composite",
-    "index_uncertainty": "composite",
-    "UncertaintyResult": "composite",
-    "Theil": "gaps",
-    "IndexSpec": "composite",
-    "IndexResult": "composite",
-    "preset": "composite",
-    "urban_rural_gap": "gaps",
-    "inequality": "gaps",
-    "gini": "gaps",
-    "theil": "gaps",
-    "contiguity_graph": "spatial",
-    "spatial_patterns": "spatial",
-    "typology": "typologies",
-    "priority_regions": "regions",
-    "priority": "priorities",
-    "choropleth": "maps",
-    "map_categories": "maps",
-    "map_priority": "maps",
-    "plot_urban_rural_gap": "maps",
-    "class_breaks": "maps",
-    "interactive_map": "webmap",
-    "export": "exports",
-    "read_back": "exports",
-    "brief_markdown": "brief",
-    "brief_html": "brief",
-    "write_brief": "brief",
-    "aggregate_points": "points",
-    "assign_points": "points",
-    "check_points": "points",
-    "PointsReport": "points",
-    "coverage_from_sites": "coverage",
-    "coverage_layer": "coverage",
-    "speed_indicators": "speed",
-    "quadkey_to_lonlat": "speed",
-    "village_indicators": "village_access",
-    "distance_to_coverage": "village_access",
-    "model_sites": "modeled_raw",
-    "model_speed_tests": "modeled_raw",
+    "facts": "indicators.facts",
+    "fact": "indicators.facts",
+    "cite": "indicators.facts",
+    "INDICATORS": "indicators.schema",
+    "schema_table": "indicators.schema",
+    "read_indicators": "indicators.readers",
+    "read_villages": "indicators.readers",
+    "ReadReport": "indicators.readers",
+    "validate": "indicators.validation",
+    "ValidationReport": "indicators.validation",
+    "model_indicators": "modeled.indicators",
+    "model_villages": "modeled.indicators",
+    "write_modeled": "modeled.indicators",
+    "calibration_report": "modeled.indicators",
+    "crosswalk_to_2025": "geography.crosswalk",
+    "load_crosswalk": "geography.crosswalk",
+    "load_communes_pre2025": "geography.crosswalk",
+    "match_old_communes": "geography.crosswalk",
+    "CrosswalkReport": "geography.crosswalk",
+    "provinces_to_2025": "geography.crosswalk",
+    "dti_2022_provinces_2025": "geography.crosswalk",
+    "analyse": "analysis.pipeline",
+    "load_indicators": "analysis.pipeline",
+    "Analysis": "analysis.pipeline",
+    "compute_index": "analysis.index",
+    "recompute": "analysis.index",
+    "index_uncertainty": "analysis.index",
+    "UncertaintyResult": "analysis.index",
+    "Theil": "analysis.gaps",
+    "IndexSpec": "analysis.index",
+    "IndexResult": "analysis.index",
+    "preset": "analysis.index",
+    "urban_rural_gap": "analysis.gaps",
+    "inequality": "analysis.gaps",
+    "gini": "analysis.gaps",
+    "theil": "analysis.gaps",
+    "contiguity_graph": "analysis.hotspots",
+    "spatial_patterns": "analysis.hotspots",
+    "typology": "analysis.typology",
+    "priority_regions": "analysis.regions",
+    "priority": "analysis.priority",
+    "choropleth": "present.maps",
+    "map_categories": "present.maps",
+    "map_priority": "present.maps",
+    "plot_urban_rural_gap": "present.maps",
+    "class_breaks": "present.maps",
+    "interactive_map": "present.webmap",
+    "export": "present.exports",
+    "read_back": "present.exports",
+    "brief_markdown": "present.brief",
+    "brief_html": "present.brief",
+    "write_brief": "present.brief",
+    "aggregate_points": "raw.points",
+    "assign_points": "raw.points",
+    "check_points": "raw.points",
+    "PointsReport": "raw.points",
+    "coverage_from_sites": "raw.coverage",
+    "coverage_layer": "raw.coverage",
+    "speed_indicators": "raw.speed",
+    "quadkey_to_lonlat": "raw.speed",
+    "village_indicators": "raw.villages",
+    "distance_to_coverage": "raw.villages",
+    "model_sites": "modeled.raw_layers",
+    "model_speed_tests": "modeled.raw_layers",
 }
 
 __all__ = ["DivideError", "InputError", "DataNotFoundError", "__version__", *sorted(_API)]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .admin import load_communes, load_provinces, resolve_province
-    from .atlas import run_atlas
-    from .crosswalk import (
+    from divide.analysis.gaps import Theil, gini, inequality, theil, urban_rural_gap
+    from divide.analysis.hotspots import contiguity_graph, spatial_patterns
+    from divide.analysis.index import (
+        IndexResult,
+        IndexSpec,
+        UncertaintyResult,
+        compute_index,
+        index_uncertainty,
+        preset,
+        recompute,
+    )
+    from divide.analysis.pipeline import Analysis, analyse, load_indicators
+    from divide.analysis.priority import priority
+    from divide.analysis.regions import priority_regions
+    from divide.analysis.typology import typology
+    from divide.atlas import run_atlas
+    from divide.geography.communes import (
+        load_communes,
+        load_provinces,
+        resolve_province,
+    )
+    from divide.geography.crosswalk import (
         CrosswalkReport,
         crosswalk_to_2025,
         dti_2022_provinces_2025,
@@ -106,27 +125,36 @@ if TYPE_CHECKING:  # pragma: no cover
         match_old_communes,
         provinces_to_2025,
     )
-    from .national_facts import cite, fact, facts
-    from .io import ReadReport, read_indicators, read_villages
-    from .modeled import calibration_report, model_indicators, model_villages, write_modeled
-    from .schema import INDICATORS, schema_table
-    from .validation import ValidationReport, validate
-    from .brief import brief_html, brief_markdown, write_brief
-    from .composite import IndexResult, IndexSpec, UncertaintyResult, compute_index, index_uncertainty, preset, recompute
-    from .coverage import coverage_from_sites, coverage_layer
-    from .exports import export, read_back
-    from .gaps import Theil, gini, inequality, theil, urban_rural_gap
-    from .maps import choropleth, class_breaks, map_categories, map_priority, plot_urban_rural_gap
-    from .modeled_raw import model_sites, model_speed_tests
-    from .pipeline import Analysis, analyse, load_indicators
-    from .points import PointsReport, aggregate_points, assign_points, check_points
-    from .priorities import priority
-    from .regions import priority_regions
-    from .spatial import contiguity_graph, spatial_patterns
-    from .speed import quadkey_to_lonlat, speed_indicators
-    from .typologies import typology
-    from .village_access import distance_to_coverage, village_indicators
-    from .webmap import interactive_map
+    from divide.indicators.facts import cite, fact, facts
+    from divide.indicators.readers import ReadReport, read_indicators, read_villages
+    from divide.indicators.schema import INDICATORS, schema_table
+    from divide.indicators.validation import ValidationReport, validate
+    from divide.modeled.indicators import (
+        calibration_report,
+        model_indicators,
+        model_villages,
+        write_modeled,
+    )
+    from divide.modeled.raw_layers import model_sites, model_speed_tests
+    from divide.present.brief import brief_html, brief_markdown, write_brief
+    from divide.present.exports import export, read_back
+    from divide.present.maps import (
+        choropleth,
+        class_breaks,
+        map_categories,
+        map_priority,
+        plot_urban_rural_gap,
+    )
+    from divide.present.webmap import interactive_map
+    from divide.raw.coverage import coverage_from_sites, coverage_layer
+    from divide.raw.points import (
+        PointsReport,
+        aggregate_points,
+        assign_points,
+        check_points,
+    )
+    from divide.raw.speed import quadkey_to_lonlat, speed_indicators
+    from divide.raw.villages import distance_to_coverage, village_indicators
 
 
 def __getattr__(name: str) -> Any:

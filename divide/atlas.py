@@ -1,6 +1,6 @@
 """The main job: one call that runs the whole pipeline and writes every output.
 
-``divide atlas`` (and :func:`run_atlas`) runs :func:`divide.pipeline.analyse`
+``divide atlas`` (and :func:`run_atlas`) runs :func:`divide.analysis.pipeline.analyse`
 (indicators → index and rank intervals → urban–rural gaps → hot spots,
 typology, priority regions and tiers) for the whole country or one province,
 and writes to one folder:
@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import admin, settings
-from .manifest import write_manifest
+from divide import settings
+from divide.geography import communes as admin
+from divide.provenance import write_manifest
 
 __all__ = ["AtlasResult", "run_atlas"]
 
@@ -44,9 +45,7 @@ class AtlasResult:
 
 def _source_inputs(indicators: str | Path | None) -> list[Path]:
     """The files the outputs were computed from."""
-    from .build import POPULATION_GRID, SOURCE_COMMUNES
-
-    inputs = [admin.ADMIN_GPKG, SOURCE_COMMUNES, POPULATION_GRID, settings.DATA_DIR / "facts.csv"]
+    inputs = [settings.ADMIN_GPKG, settings.SOURCE_COMMUNES, settings.POPULATION_GRID, settings.FACTS_CSV]
     if indicators is not None and not hasattr(indicators, "columns"):
         inputs.append(Path(indicators))
     return inputs
@@ -90,7 +89,7 @@ def run_atlas(
     -------
     AtlasResult
         The output folder, the files written, the time taken per step and
-        the :class:`~divide.pipeline.Analysis`.
+        the :class:`~divide.analysis.pipeline.Analysis`.
 
     Examples
     --------
@@ -100,10 +99,10 @@ def run_atlas(
     ['brief.md', 'communes.csv', 'communes.gpkg', 'manifest.json', 'priority_map.html', 'priority_map.pdf',
      'priority_map.png', 'priority_map_national.png', 'tier1_communes.xlsx', 'urban_rural_gap.png']
     """
-    from .pipeline import analyse
+    from divide.analysis.pipeline import analyse
 
     if lang not in ("en", "vi"):
-        from ._errors import InputError
+        from divide._errors import InputError
 
         raise InputError(f"unknown language {lang!r}", where="--lang", fix="use 'en' or 'vi'")
     started = time.perf_counter()
@@ -142,14 +141,14 @@ def run_atlas(
 
     t0 = time.perf_counter()
     stage("writing the interactive map (offline HTML)")
-    from .webmap import interactive_map
+    from divide.present.webmap import interactive_map
 
     files.append(interactive_map(communes, out / "priority_map.html", lang=lang))
     lap("interactive_map", t0)
 
     t0 = time.perf_counter()
     stage("drawing the urban–rural gap chart")
-    from .maps import plot_urban_rural_gap
+    from divide.present.maps import plot_urban_rural_gap
 
     files.append(_as_path(plot_urban_rural_gap(analysis.gaps, out / "urban_rural_gap.png", lang=lang,
                                                modeled=analysis.modeled), out / "urban_rural_gap.png"))
@@ -162,7 +161,7 @@ def run_atlas(
 
     t0 = time.perf_counter()
     stage("writing the policy brief: brief.md (with a national and a province map)")
-    from .brief import write_brief
+    from divide.present.brief import write_brief
 
     maps = brief_maps(analysis, out, lang, drawn=out / "priority_map.png")
     files += [p for p in maps.values() if p.name != "priority_map.png"]
@@ -195,9 +194,7 @@ def run_atlas(
 
 def _modeled_inputs(analysis: Any) -> list[Path]:
     """The shipped modeled table (regenerated in memory by :func:`divide.model_indicators`, same seed)."""
-    from .modeled import MODELED_FILES
-
-    return [settings.DATA_DIR / "modeled" / MODELED_FILES["indicators"]] if analysis.modeled else []
+    return [settings.MODELED_DIR / settings.MODELED_FILES["indicators"]] if analysis.modeled else []
 
 
 def _as_path(value: Any, default: Path) -> Path:
@@ -206,7 +203,7 @@ def _as_path(value: Any, default: Path) -> Path:
 
 def _write_tables(analysis: Any, out: Path) -> list[Path]:
     """communes.gpkg (communes + provinces layers) and communes.csv (UTF-8 with BOM)."""
-    from .exports import export
+    from divide.present.exports import export
 
     gpkg = out / "communes.gpkg"
     export(analysis.communes, gpkg, layer="communes")
@@ -217,7 +214,7 @@ def _write_tables(analysis: Any, out: Path) -> list[Path]:
 
 
 def _priority_maps(analysis: Any, out: Path, lang: str) -> list[Path]:
-    from .maps import map_priority
+    from divide.present.maps import map_priority
 
     png, pdf = out / "priority_map.png", out / "priority_map.pdf"
     # The figure is built without pyplot, so nothing is left open to close.
@@ -233,7 +230,7 @@ def brief_maps(analysis: Any, out: Path, lang: str = "en", *, drawn: Path | None
     or the province's), reused rather than drawn twice. Returns
     ``{"national": path, "province" or "province:<name>": path}``.
     """
-    from .maps import map_priority
+    from divide.present.maps import map_priority
 
     national = getattr(analysis, "results", {}).get("national", analysis.communes)
     if analysis.province is not None:
@@ -261,7 +258,7 @@ def brief_maps(analysis: Any, out: Path, lang: str = "en", *, drawn: Path | None
 
 def _tier1(analysis: Any, path: Path) -> Path:
     """Tier-1 communes, ordered by priority rank, with a sheet of sources and definitions."""
-    from .exports import export
+    from divide.present.exports import export
 
     c = analysis.communes
     tier1 = c[c["priority_tier"] == 1].sort_values("priority_rank")

@@ -14,7 +14,7 @@ TEST_DATA = Path(__file__).resolve().parent / "data"
 
 def _ensure_built() -> None:
     """The derived geography is built by `python -m divide.build`; build it once if missing."""
-    from divide import admin
+    from divide.geography import communes as admin
 
     if not admin.ADMIN_GPKG.exists():
         subprocess.run([sys.executable, "-m", "divide.build"], cwd=ROOT, check=True)

@@ -1,4 +1,4 @@
-"""A stand-in for the divide index, so the spatial, region and priority tests do not depend on divide.composite.
+"""A stand-in for the divide index, so the spatial, region and priority tests do not depend on divide.analysis.index.
 
 Pillar = 100 − mean of the modeled percentages of the pillar; index = mean of the two pillars.
 """

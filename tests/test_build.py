@@ -6,7 +6,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from divide import build
+from divide import build, datasets, settings
 
 
 @pytest.fixture(scope="module")
@@ -17,15 +17,15 @@ def built(tmp_path_factory):
 
 
 def test_subset_build_writes_layers(built):
-    communes = gpd.read_file(built / build.ADMIN_GPKG, layer="communes").set_index("commune_code")
-    provinces = gpd.read_file(built / build.ADMIN_GPKG, layer="provinces").set_index("province_code")
+    communes = gpd.read_file(built / settings.ADMIN_GPKG.name, layer="communes").set_index("commune_code")
+    provinces = gpd.read_file(built / settings.ADMIN_GPKG.name, layer="provinces").set_index("province_code")
     assert len(communes) == 164
     assert provinces["communes"].to_dict() == {"01": 126, "12": 38}
-    assert (built / build.COMMUNES_CSV).exists() and (built / build.BUILD_REPORT).exists()
+    assert (built / settings.COMMUNES_CSV.name).exists() and (built / settings.BUILD_REPORT.name).exists()
 
 
 def test_subset_matches_national_layer(built, subset):
-    part = pd.read_csv(built / build.COMMUNES_CSV, dtype={"commune_code": str, "province_code": str})
+    part = pd.read_csv(built / settings.COMMUNES_CSV.name, dtype={"commune_code": str, "province_code": str})
     part = part.set_index("commune_code").sort_index()
     assert part.index.equals(subset.index)
     # Per-commune zonal sums and grid classes do not depend on the other communes.
@@ -35,7 +35,16 @@ def test_subset_matches_national_layer(built, subset):
 
 
 def test_shipped_csv_is_what_the_build_writes(communes):
-    shipped = pd.read_csv(build.settings.DATA_DIR / build.COMMUNES_CSV, dtype={"commune_code": str, "province_code": str})
+    shipped = pd.read_csv(settings.DATA_DIR / settings.COMMUNES_CSV.name, dtype={"commune_code": str, "province_code": str})
     assert len(shipped) == 3321
     assert shipped["commune_code"].str.len().eq(5).all()
     assert shipped.set_index("commune_code")["population"].sum() == pytest.approx(communes["population"].sum())
+
+
+def test_the_package_dataset_is_the_subset_build(built):
+    """divide/datasets/communes_hanoi_laichau.gpkg holds what `python -m divide.build --subset` writes."""
+    for layer in ("communes", "provinces"):
+        fresh = gpd.read_file(built / settings.ADMIN_GPKG.name, layer=layer)
+        shipped = gpd.read_file(datasets.path("communes_hanoi_laichau.gpkg"), layer=layer)
+        pd.testing.assert_frame_equal(shipped.drop(columns="geometry"), fresh.drop(columns="geometry"))
+        assert shipped.geometry.geom_equals_exact(fresh.geometry, tolerance=0).all()

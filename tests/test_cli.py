@@ -9,7 +9,7 @@ import sys
 import pandas as pd
 import pytest
 
-from divide.cli import main
+from divide.cli.app import main
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from divide.cli import main
+from divide.cli.app import main
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def test_writes_csv_with_bom_label_and_log(lai_chau_csv, tmp_path, capsys):
 
     # the log replays the scores
     import divide
-    from divide.composite import recompute
+    from divide.analysis.index import recompute
 
     table = divide.validate(lai_chau_csv).table
     again = recompute(log["index"], table)
@@ -66,7 +66,7 @@ def test_xlsx_gpkg_preset_uncertainty_and_province(lai_chau_csv, tmp_path):
 
 
 def test_spec_file(lai_chau_csv, tmp_path):
-    from divide.composite import preset
+    from divide.analysis.index import preset
 
     spec = tmp_path / "mine.yaml"
     preset("default").copy(name="mine", normalisation="minmax").to_yaml(spec)

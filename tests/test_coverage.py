@@ -13,7 +13,12 @@ from affine import Affine
 from shapely.geometry import Point, box
 
 from divide import InputError, settings
-from divide.coverage import DEFAULT_RANGES_KM, coverage_from_sites, coverage_layer, site_ranges
+from divide.raw.coverage import (
+    DEFAULT_RANGES_KM,
+    coverage_from_sites,
+    coverage_layer,
+    site_ranges,
+)
 
 
 @pytest.fixture()
@@ -116,7 +121,7 @@ def test_coverage_layer_areas(communes):
 
 def test_modeled_sites_agree_with_modeled_table(subset):
     import divide
-    from divide.modeled_raw import model_sites
+    from divide.modeled.raw_layers import model_sites
 
     lc = subset[subset["province_code"] == "12"]
     sites = model_sites(lc)

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from divide import InputError
-from divide import crosswalk as cx
-from divide._cli_crosswalk import main as cli_main
+from divide.cli.crosswalk import main as cli_main
+from divide.geography import crosswalk as cx
 
 CODES_CSV = "crosswalk/old_codes_small.csv"
 NAMES_CSV = "crosswalk/old_names_small.csv"
@@ -362,7 +362,7 @@ def test_cli_exit_codes(tmp_path, test_data, capsys):
 
 
 def test_modules_do_not_import_plotting():
-    code = ("import sys, divide.crosswalk, divide._cli_crosswalk; "
+    code = ("import sys, divide.geography.crosswalk, divide.cli.crosswalk; "
             "bad = [m for m in ('matplotlib', 'folium', 'seaborn') if m in sys.modules]; print(bad); sys.exit(bool(bad))")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
 

@@ -28,7 +28,7 @@ def client():
 
 @pytest.fixture(scope="module")
 def tests_points(communes):
-    from divide.modeled_raw import model_speed_tests
+    from divide.modeled.raw_layers import model_speed_tests
 
     pts = model_speed_tests(300_000, communes, seed=7)
     # a few rows on exact boundary vertices and one empty geometry, to exercise the rule and the count
@@ -48,7 +48,7 @@ HOW = {"download_mbps": ["median", "mean", "min", "max"], "upload_mbps": ["media
 
 
 def test_dask_assignment_identical(client, communes, tests_points):
-    from divide.points import assign_points
+    from divide.raw.points import assign_points
 
     mem = assign_points(tests_points, communes)
     dsk = assign_points(tests_points, communes, engine="dask", npartitions=4, client=client)
@@ -58,7 +58,7 @@ def test_dask_assignment_identical(client, communes, tests_points):
 
 
 def test_dask_aggregates_equal_in_memory(client, communes, tests_points):
-    from divide.points import aggregate_points
+    from divide.raw.points import aggregate_points
 
     mem = aggregate_points(tests_points, communes, how=HOW, weights="tests")
     dsk = aggregate_points(tests_points, communes, how=HOW, weights="tests", engine="dask", npartitions=5,
@@ -75,7 +75,7 @@ def test_dask_aggregates_equal_in_memory(client, communes, tests_points):
 
 
 def test_dask_geopandas_collection(client, communes, tests_points):
-    from divide.points import aggregate_points
+    from divide.raw.points import aggregate_points
 
     sample = tests_points.iloc[:60_000]
     ddf = dask_geopandas.from_geopandas(sample, npartitions=3)

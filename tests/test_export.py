@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 import divide
-from divide import exports as ex
 from divide._errors import InputError
-from divide.modeled import LABEL
+from divide.present import exports as ex
+from divide.provenance import LABEL
 
 FORMATS = ["gpkg", "shp", "geojson", "parquet", "csv", "xlsx"]
 
@@ -204,8 +204,8 @@ def test_modeled_label_travels(tmp_path, table):
 def test_cli_export(tmp_path, capsys, monkeypatch):
     import json
 
-    from divide import _cli_map
-    from divide.cli import main
+    from divide.cli import map as _cli_map
+    from divide.cli.app import main
 
     monkeypatch.setattr(_cli_map, "_analysis_table", _cli_map._raw_table)
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 import divide
-from divide import national_facts as facts_mod
-from divide._cli_facts import _STATUSES as CLI_STATUSES
-from divide._cli_facts import add_parser
-from divide.national_facts import COLUMNS, FACTS_CSV, STATUSES, cite, fact, facts
+from divide.cli.facts import _STATUSES as CLI_STATUSES
+from divide.cli.facts import add_parser
+from divide.indicators import facts as facts_mod
+from divide.indicators.facts import COLUMNS, FACTS_CSV, STATUSES, cite, fact, facts
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"  # the shared folder sits beside the project (not shipped)

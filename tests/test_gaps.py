@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from divide import InputError
-from divide.gaps import GAP_COLUMNS, gini, inequality, theil, urban_rural_gap
+from divide.analysis.gaps import GAP_COLUMNS, gini, inequality, theil, urban_rural_gap
 
 
 def small() -> pd.DataFrame:
@@ -123,7 +123,7 @@ def test_gap_errors():
 
 def test_gap_on_modeled_subset_uses_communes_and_keeps_the_label(subset):
     import divide
-    from divide.composite import compute_index
+    from divide.analysis.index import compute_index
 
     table = divide.model_indicators(subset)
     scores = compute_index(table, communes=subset).scores

@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from divide import InputError
-from divide.composite import IndexSpec, compute_index, preset, recompute
-from divide.composite import aggregate as agg
-from divide.composite import normalise as norm
-from divide.composite.weights import equal_weights, pca_weights, user_weights
+from divide.analysis.index import IndexSpec, compute_index, preset, recompute
+from divide.analysis.index import aggregate as agg
+from divide.analysis.index import normalise as norm
+from divide.analysis.index.weights import equal_weights, pca_weights, user_weights
 
 PCT = ["fiber_households_pct", "fiber_villages_pct", "mobile_4g_pop_pct", "online_services_pct",
        "smartphone_adults_pct", "digital_payment_adults_pct"]

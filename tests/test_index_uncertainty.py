@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from divide import InputError
-from divide.composite import compute_index, index_uncertainty, preset
+from divide.analysis.index import compute_index, index_uncertainty, preset
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 import divide
-from divide import maps
 from divide._errors import InputError
-from divide.modeled import LABEL
+from divide.present import maps
+from divide.provenance import LABEL
 
 
 @pytest.fixture(scope="module")
@@ -219,8 +219,8 @@ def test_map_urban_rural_still_works(tmp_path):
 
 
 def test_cli_map(tmp_path, capsys, monkeypatch):
-    from divide import _cli_map
-    from divide.cli import main
+    from divide.cli import map as _cli_map
+    from divide.cli.app import main
 
     # the raw-indicator table (fast); the full analysis is the lead's wiring, tested with the atlas
     monkeypatch.setattr(_cli_map, "_analysis_table", _cli_map._raw_table)
@@ -235,7 +235,7 @@ def test_cli_map(tmp_path, capsys, monkeypatch):
 
 def test_cli_map_with_user_breaks_on_the_real_analysis(tmp_path, capsys):
     """`divide map` draws the pipeline's divide index of Lai Châu in the classes the user gives."""
-    from divide.cli import main
+    from divide.cli.app import main
 
     out = tmp_path / "lc.png"
     assert main(["map", "--province", "Lai Châu", "--breaks", "20,40,60,80,100", "--out", str(out)]) == 0

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from divide import InputError
-from divide import modeled as m
+from divide.modeled import indicators as m
 
 PCT_TARGETS = {
     "fiber_households_pct": 78.3,

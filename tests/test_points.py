@@ -10,7 +10,7 @@ import shapely
 from shapely.geometry import box
 
 from divide import InputError, settings
-from divide.points import (
+from divide.raw.points import (
     aggregate_points,
     assign_points,
     check_points,
@@ -234,7 +234,7 @@ def test_speed_units_detected():
 
 
 def test_modeled_speed_tests_outside_share(communes):
-    from divide.modeled_raw import OUTSIDE_SHARE, model_speed_tests
+    from divide.modeled.raw_layers import OUTSIDE_SHARE, model_speed_tests
 
     lc = communes[communes["province_code"] == "12"]
     t = model_speed_tests(20_000, lc, seed=1)

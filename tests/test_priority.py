@@ -7,11 +7,11 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from stand_in import stand_in_index  # tests/stand_in.py
 
 import divide
-from stand_in import stand_in_index  # tests/stand_in.py
 from divide._errors import InputError
-from divide.priorities import DEFAULT_WEIGHTS, priority
+from divide.analysis.priority import DEFAULT_WEIGHTS, priority
 
 
 def table(n: int = 10, **columns) -> pd.DataFrame:
@@ -44,7 +44,7 @@ def test_parts_sum_to_the_score_on_real_communes(subset):
     np.testing.assert_allclose(p["ease_contribution"], 0.2 * (100 - p["difficulty"]))
     assert p["priority_score"].between(0, 100).all()
     assert list(p.index) == list(t.index)
-    assert p.attrs["modeled"] is True and p.attrs["label"] == divide.modeled.LABEL
+    assert p.attrs["modeled"] is True and p.attrs["label"] == divide.provenance.LABEL
 
 
 def test_rank_is_a_total_order_with_code_tie_break():

@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from stand_in import stand_in_index  # tests/stand_in.py
 
 import divide
-from stand_in import stand_in_index  # tests/stand_in.py
 from divide._errors import InputError
-from divide.regions import priority_regions, region_ssd, standardise
-from divide.spatial import contiguity_graph
+from divide.analysis.hotspots import contiguity_graph
+from divide.analysis.regions import priority_regions, region_ssd, standardise
 
 gpd = pytest.importorskip("geopandas")
 from shapely.geometry import box  # noqa: E402
@@ -99,7 +99,7 @@ def test_subset_regions_are_contiguous_within_provinces_and_meet_the_floor(subse
     assert res.summary["communes"].sum() == len(subset)
     assert res.summary["population"].sum() == pytest.approx(subset["population"].sum())
     assert res.ssd == pytest.approx(region_ssd(standardise(t[COLS]).to_numpy(), res.labels["region_id"]))
-    assert res.labels.attrs["modeled"] is True and res.summary.attrs["label"] == divide.modeled.LABEL
+    assert res.labels.attrs["modeled"] is True and res.summary.attrs["label"] == divide.provenance.LABEL
     # deterministic
     again = priority_regions(t, communes=subset, min_population=150_000, seed=1)
     pd.testing.assert_frame_equal(res.labels, again.labels)
@@ -211,7 +211,7 @@ def test_national_regions(communes):
 
 # --------------------------------------------------------------------------- command line
 def test_cli_regions_writes_the_commune_table(tmp_path, capsys):
-    from divide.cli import main
+    from divide.cli.app import main
 
     out = tmp_path / "lc.csv"
     code = main(["regions", "--province", "Lai Châu", "--min-population", "100000", "--out", str(out), "--seed", "3"])
@@ -224,11 +224,11 @@ def test_cli_regions_writes_the_commune_table(tmp_path, capsys):
     regions = pd.read_csv(tmp_path / "lc_regions.csv", encoding="utf-8-sig")
     assert (regions["population"] >= 100_000).all() and len(regions) == table["region_id"].nunique()
     assert (tmp_path / "manifest.json").exists()
-    assert "region(s)" in printed and divide.modeled.LABEL in printed
+    assert "region(s)" in printed and divide.provenance.LABEL in printed
 
 
 def test_cli_regions_stops_on_a_file_that_fails_validation(capsys):
-    from divide.cli import main
+    from divide.cli.app import main
 
     broken = Path(__file__).parent / "data" / "indicators" / "broken_range.csv"
     assert main(["regions", "--indicators", str(broken)]) == 1
@@ -237,7 +237,7 @@ def test_cli_regions_stops_on_a_file_that_fails_validation(capsys):
 
 
 def test_cli_regions_refuses_an_unknown_format(tmp_path, capsys):
-    from divide.cli import main
+    from divide.cli.app import main
 
     assert main(["regions", "--province", "12", "--out", str(tmp_path / "x.json")]) == 2
     assert ".json" in capsys.readouterr().err

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import codecs
 import unicodedata
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from divide import InputError
-from divide.io import read_indicators, read_villages
-from divide.schema import (
+from divide.indicators.readers import read_indicators, read_villages
+from divide.indicators.schema import (
     COUNT_COLUMNS,
     INDICATOR_NAMES,
     INDICATORS,
@@ -22,8 +23,6 @@ from divide.schema import (
     header_key,
     schema_table,
 )
-
-from pathlib import Path
 
 D = Path(__file__).resolve().parent / "data" / "indicators"
 LAI_CHAU_CODES_FIRST = ["03388", "03390", "03394"]

@@ -5,11 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from stand_in import stand_in_index  # tests/stand_in.py
 
 import divide
-from stand_in import stand_in_index  # tests/stand_in.py
 from divide._errors import InputError
-from divide.spatial import LISA_LABELS, _shared_vertex_pairs, contiguity_graph, spatial_patterns
+from divide.analysis.hotspots import (
+    LISA_LABELS,
+    _shared_vertex_pairs,
+    contiguity_graph,
+    spatial_patterns,
+)
 
 esda = pytest.importorskip("esda")
 gpd = pytest.importorskip("geopandas")
@@ -196,5 +201,5 @@ def test_national_lisa_of_a_stand_in_index(communes):
     res = spatial_patterns(t, communes=communes)
     assert res.local.loc[["20333", "22736"], "divide_index_lisa"].tolist() == ["no data", "no data"]  # HS, TS
     assert (res.global_["n"] == 3319).all() and (res.global_["moran_i"] > 0.3).all()
-    assert res.local.attrs["modeled"] is True and res.global_.attrs["label"] == divide.modeled.LABEL
+    assert res.local.attrs["modeled"] is True and res.global_.attrs["label"] == divide.provenance.LABEL
     assert (res.local["divide_index_lisa"] == "HH").sum() > 100

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from divide import InputError
-from divide.speed import lonlat_to_quadkey, quadkey_to_lonlat, speed_indicators
+from divide.raw.speed import lonlat_to_quadkey, quadkey_to_lonlat, speed_indicators
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +95,7 @@ def test_wrong_units(lc):
 
 
 def test_modeled_tests_urban_faster_than_rural(subset):
-    from divide.modeled_raw import model_speed_tests
+    from divide.modeled.raw_layers import model_speed_tests
 
     tests = model_speed_tests(40_000, subset, seed=3)
     s = speed_indicators(tests, subset)

@@ -8,7 +8,7 @@ import pytest
 
 import divide
 from divide._errors import InputError
-from divide.typologies import TYPE_NAMES, typology
+from divide.analysis.typology import TYPE_NAMES, typology
 
 pytest.importorskip("sklearn")
 from sklearn.metrics import adjusted_rand_score  # noqa: E402
@@ -119,5 +119,5 @@ def test_modeled_flag_travels(subset):
     t["usage_gap"] = 100 - ind[["online_services_pct", "smartphone_adults_pct"]].mean(axis=1)
     t.attrs["modeled"] = True
     res = typology(t, k_range=range(2, 5))
-    assert res.labels.attrs["modeled"] is True and res.profiles.attrs["label"] == divide.modeled.LABEL
+    assert res.labels.attrs["modeled"] is True and res.profiles.attrs["label"] == divide.provenance.LABEL
     assert 2 <= res.k <= 4 and res.labels["type_id"].notna().all()

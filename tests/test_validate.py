@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from divide import InputError
-from divide.io import pre2025_communes
-from divide.validation import CORRELATION_LIMIT, validate
+from divide.indicators.readers import pre2025_communes
+from divide.indicators.validation import CORRELATION_LIMIT, validate
 
 D = Path(__file__).resolve().parent / "data" / "indicators"
 TODAY = "2025-11-01"
@@ -273,7 +273,8 @@ def test_validate_a_table_already_read(truth):
 
 @pytest.fixture()
 def run_cli(monkeypatch, capsys):
-    from divide import _cli_validate, cli
+    import divide.cli.app as cli
+    from divide.cli import validate as _cli_validate
 
     original = cli.build_parser
 
@@ -322,7 +323,7 @@ def test_cli_columns_mapping(run_cli, tmp_path):
 
 def test_divide_validate_is_the_function_even_after_the_module_was_imported():
     import divide
-    import divide.validation  # noqa: F401  (the module has its own name: no clash with the function)
+    import divide.indicators.validation  # noqa: F401  (the module has its own name: no clash with the function)
 
     r = divide.validate(D / "broken_range.csv", today=TODAY)
     assert r.exit_code == 1 and r.find("range")

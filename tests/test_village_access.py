@@ -11,13 +11,13 @@ from shapely.geometry import Point, box
 
 import divide
 from divide import InputError, settings
-from divide.village_access import distance_to_coverage, village_indicators
+from divide.raw.villages import distance_to_coverage, village_indicators
 
 
 def test_modeled_layer_reproduces_modeled_counts(subset):
     import pyogrio
 
-    from divide.modeled import MODELED_FILES
+    from divide.modeled.indicators import MODELED_FILES
 
     path = settings.DATA_DIR / "modeled" / MODELED_FILES["villages"]
     villages = pyogrio.read_dataframe(path)
@@ -75,8 +75,8 @@ def test_distance_to_sites_and_polygons():
 
 
 def test_distance_on_modeled_layers(subset):
-    from divide.coverage import coverage_layer
-    from divide.modeled_raw import model_sites
+    from divide.modeled.raw_layers import model_sites
+    from divide.raw.coverage import coverage_layer
 
     lc = subset[subset["province_code"] == "12"]
     villages = divide.model_villages(lc)

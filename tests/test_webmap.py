@@ -14,8 +14,8 @@ import pytest
 
 import divide
 from divide._errors import InputError
-from divide.modeled import LABEL
-from divide.webmap import interactive_map, json_for_script
+from divide.present.webmap import interactive_map, json_for_script
+from divide.provenance import LABEL
 
 EVIL = "<script>alert('x')</script> & Đoàn Kết"
 

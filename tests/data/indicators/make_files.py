@@ -27,7 +27,7 @@ ROOT = HERE.parents[2]
 sys.path.insert(0, str(ROOT))
 
 import divide  # noqa: E402
-from divide.schema import INDICATOR_NAMES, INDICATORS  # noqa: E402
+from divide.indicators.schema import INDICATOR_NAMES, INDICATORS  # noqa: E402
 
 SEED = 20250701
 FIXED_TIME = "2025-07-01T00:00:00.000Z"

@@ -1,0 +1,1 @@
+"""Analysis layer: index, gaps, hot spots, typology, regions, priorities, planning, progress."""

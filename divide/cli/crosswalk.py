@@ -1,0 +1,138 @@
+"""``divide crosswalk``: bring a table of pre-2025 communes onto the 2025 map.
+
+Wired into :mod:`divide.cli` with :func:`add_parser`. Exit codes: 0 every row
+mapped, 1 done but some rows were not mapped (the reconciliation says why),
+2 the input could not be used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from divide._errors import DivideError, InputError
+
+__all__ = ["add_parser", "handle", "main"]
+
+_EPILOG = """\
+examples:
+  divide crosswalk census2019.csv --out census_2025.csv --code-column ma_xa \\
+      --extensive dan_so,so_ho --intensive ty_le_internet --weights dan_so
+  divide crosswalk survey.csv --out survey_2025.csv --name-columns tinh,huyen,xa --intensive score
+
+Writes FILE (one row per 2025 commune, keyed by commune_code) and, next to it,
+FILE_reconciliation.csv (what happened to every input row).
+exit codes: 0 all rows mapped, 1 some rows not mapped, 2 input unusable.
+"""
+
+
+def _columns(text: str | None) -> list[str]:
+    if not text:
+        return []
+    return [c.strip() for c in text.split(",") if c.strip()]
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``crosswalk`` sub-command to ``subparsers``; return its parser."""
+    p = subparsers.add_parser(
+        "crosswalk",
+        help="bring a table of pre-2025 communes onto the 3,321 communes of 2025",
+        description="Convert a commune table of the pre-2025 geography (10,035 communes) to the 2025 geography "
+        "with the official crosswalk: counts are split and summed, rates are weighted averages.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("file", type=Path, metavar="FILE", help="CSV file (UTF-8), one row per pre-2025 commune")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE", help="output CSV file")
+    key = p.add_mutually_exclusive_group(required=True)
+    key.add_argument("--code-column", metavar="COL", help="column with the pre-2025 5-digit commune code")
+    key.add_argument(
+        "--name-columns",
+        metavar="PROVINCE,DISTRICT,COMMUNE",
+        help="columns with the old province, district and commune names (leave one empty: 'tinh,,xa')",
+    )
+    p.add_argument("--extensive", metavar="COL[,COL...]", default="", help="count columns (split and summed)")
+    p.add_argument("--intensive", metavar="COL[,COL...]", default="", help="rate/share/score columns (weighted averages)")
+    p.add_argument("--weights", metavar="COL", help="population column used to weight the intensive columns")
+    p.add_argument("--old-boundaries", type=Path, metavar="FILE", help="polygons of the old communes, to split partly merged ones")
+    p.add_argument("--boundary-code-column", metavar="COL", help="column of --old-boundaries with the old code")
+    p.add_argument("--overlay", choices=("population", "area"), default="population",
+                   help="weighting of the boundary overlay (default: population)")
+    p.add_argument("--integer-counts", action="store_true", help="keep split counts whole numbers (largest remainder)")
+    p.add_argument("--no-notes", action="store_true",
+                   help="ignore the official 'all of the population' notes when splitting")
+    p.set_defaults(handler=handle)
+    return p
+
+
+def _read_table(path: Path):
+    import pandas as pd
+
+    if not path.exists():
+        raise InputError("file not found", path=path, fix="check the path")
+    if path.suffix.lower() not in (".csv", ".txt", ".tsv"):
+        raise InputError("only CSV files can be read", path=path, fix="save the sheet as CSV (UTF-8)")
+    sep = "\t" if path.suffix.lower() == ".tsv" else None
+    try:
+        return pd.read_csv(path, dtype=str, encoding="utf-8-sig", sep=sep, engine="python")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=path,
+                         fix="save the file as 'CSV UTF-8'") from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(f"cannot read the table: {exc}", path=path, fix="check that it is a CSV file") from exc
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Run ``divide crosswalk``; return the exit code (0 all mapped, 1 some rows not mapped)."""
+    from divide.geography.crosswalk import crosswalk_to_2025
+
+    table = _read_table(args.file)
+    name_columns = None
+    if args.name_columns:
+        parts = [c.strip() or None for c in args.name_columns.split(",")]
+        if len(parts) == 2:
+            parts = [parts[0], None, parts[1]]
+        if len(parts) != 3 or parts[2] is None:
+            raise InputError("--name-columns takes PROVINCE,DISTRICT,COMMUNE (district or province may be empty)",
+                             where=f"--name-columns {args.name_columns!r}")
+        name_columns = parts
+    out, report = crosswalk_to_2025(
+        table,
+        code_column=args.code_column,
+        name_columns=name_columns,
+        extensive=_columns(args.extensive),
+        intensive=_columns(args.intensive),
+        weights=args.weights,
+        old_boundaries=args.old_boundaries,
+        boundary_code_column=args.boundary_code_column,
+        overlay=args.overlay,
+        use_notes=not args.no_notes,
+        integer_counts=args.integer_counts,
+        source=args.file,
+    )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    out.to_csv(args.out, encoding="utf-8", lineterminator="\n")
+    rec = args.out.with_name(args.out.stem + "_reconciliation.csv")
+    report.rows.to_csv(rec, encoding="utf-8", lineterminator="\n", index=False)
+    print(report.summary())
+    print(f"wrote {args.out} ({len(out)} communes of 2025) and {rec}")
+    return report.exit_code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the sub-command on its own (``python -m divide.cli.crosswalk FILE ...``)."""
+    parser = argparse.ArgumentParser(prog="divide")
+    sub = parser.add_subparsers(dest="command")
+    add_parser(sub)
+    args = parser.parse_args(["crosswalk", *(sys.argv[1:] if argv is None else argv)])
+    try:
+        return handle(args)
+    except DivideError as exc:
+        print(f"divide crosswalk: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""The 2025 administrative geography: 3,321 communes in 34 provinces.
+
+The layers are built from the shipped source files by :mod:`divide.build` and
+read from ``shapefiles/admin_2025.gpkg``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from divide import settings
+from divide._errors import DataNotFoundError, InputError
+from divide.geography.names import closest, match_key
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+
+__all__ = ["ADMIN_GPKG", "load_communes", "load_provinces", "province_table", "resolve_province"]
+
+ADMIN_GPKG = settings.ADMIN_GPKG
+
+
+def _require_gpkg():
+    if not ADMIN_GPKG.exists():
+        raise DataNotFoundError(
+            "the derived commune layer is missing",
+            path=ADMIN_GPKG,
+            fix="run `python -m divide.build` from the repository root",
+        )
+    return ADMIN_GPKG
+
+
+@lru_cache(maxsize=1)
+def province_table() -> pd.DataFrame:
+    """The 34 provinces: code (index) and name, without geometry.
+
+    Examples
+    --------
+    >>> t = province_table()
+    >>> len(t), t.loc["12", "province_name"]
+    (34, 'Lai Châu')
+    """
+    import pyogrio
+
+    df = pyogrio.read_dataframe(
+        _require_gpkg(), layer="provinces", columns=["province_code", "province_name"], read_geometry=False
+    )
+    return df.set_index("province_code").sort_index()
+
+
+def resolve_province(province: str | int) -> str:
+    """Return the 2-digit code of a province given by code or by name.
+
+    Names match without regard to diacritics, case or prefixes ("Tỉnh",
+    "Thành phố", "TP."). An unknown province raises :class:`~divide.InputError`
+    that lists the closest names.
+
+    Parameters
+    ----------
+    province
+        A code (``"12"``, ``12``) or a name (``"Lai Châu"``, ``"lai chau"``).
+
+    Examples
+    --------
+    >>> resolve_province("Lao Cai"), resolve_province("tp. hồ chí minh"), resolve_province(1)
+    ('15', '79', '01')
+    """
+    table = province_table()
+    text = str(province).strip()
+    if text.isdigit():
+        code = text.zfill(2)
+        if code in table.index:
+            return code
+        raise InputError(
+            f"no province has code {code!r}",
+            fix="use one of the 34 codes: " + ", ".join(f"{c} {n}" for c, n in table["province_name"].items()),
+        )
+    keys = {match_key(name): code for code, name in table["province_name"].items()}
+    code = keys.get(match_key(text))
+    if code is not None:
+        return code
+    hints = closest(text, table["province_name"].tolist())
+    fix = ("did you mean " + " or ".join(repr(h) for h in hints) + "?") if hints else "run `divide provinces` to list them"
+    raise InputError(f"unknown province {text!r}", fix=fix)
+
+
+def load_communes(province: str | int | None = None) -> gpd.GeoDataFrame:
+    """Load the 3,321 communes of 2025 (or one province's) with their context.
+
+    Parameters
+    ----------
+    province
+        Optional province, by code or name (see :func:`resolve_province`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Indexed by ``commune_code`` (5-digit string), EPSG:4326, with
+        ``commune_name``, ``commune_type`` (xa, phuong, dac_khu), ``province_code``,
+        ``province_name``, ``urban_rural`` (official: urban, rural,
+        special_zone), ``degurba`` (city, town_suburb, rural), ``population``
+        (WorldPop 2020), the population shares by grid class, ``area_km2``,
+        ``density_km2``, ``is_island``, ``remoteness_km``, centroid and geometry.
+
+    Examples
+    --------
+    >>> lc = load_communes("Lai Châu")
+    >>> len(lc), lc.index[0], lc.crs.to_epsg()
+    (38, '03388', 4326)
+    """
+    import pyogrio
+
+    where = None
+    if province is not None:
+        where = f"province_code = '{resolve_province(province)}'"
+    gdf = pyogrio.read_dataframe(_require_gpkg(), layer="communes", where=where)
+    gdf = gdf.set_index("commune_code").sort_index()
+    gdf["is_island"] = gdf["is_island"].astype(bool)
+    return gdf
+
+
+def load_provinces() -> gpd.GeoDataFrame:
+    """Load the 34 provinces of 2025, dissolved from the communes.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Indexed by ``province_code`` with ``province_name``, commune counts by
+        type, ``population``, ``urban_population_pct``, ``area_km2`` and geometry.
+
+    Examples
+    --------
+    >>> p = load_provinces()
+    >>> len(p), int(p["communes"].sum())
+    (34, 3321)
+    """
+    import pyogrio
+
+    gdf = pyogrio.read_dataframe(_require_gpkg(), layer="provinces")
+    return gdf.set_index("province_code").sort_index()

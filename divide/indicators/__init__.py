@@ -1,0 +1,1 @@
+"""Indicators: the schema and column dictionary, readers, validation, facts, observed register, store."""

@@ -1,0 +1,1 @@
+"""The modeled demonstration dataset: indicators, villages, sites, speed tests (always labelled)."""

@@ -1,0 +1,1 @@
+"""Presentation: style, maps, charts, interactive map, exports, the policy brief."""

@@ -1,0 +1,1 @@
+"""Raw layers to commune indicators: points (grid, dask), coverage, speed tests, villages."""

@@ -237,7 +237,7 @@ def test_cite_of_a_derived_fact_names_its_inputs_sources():
 def test_every_fact_can_be_cited_in_both_languages(table):
     for fid in table.index:
         for lang in ("en", "vi"):
-            text = facts_mod._cite_row(fid, table, lang)
+            text = facts_mod.cite_row(fid, table, lang)
             assert text and "nan" not in text.split(), (fid, lang)
 
 

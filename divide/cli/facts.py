@@ -71,7 +71,7 @@ def _json_value(value: Any) -> Any:
 def run(args: argparse.Namespace) -> int:
     """Print the facts selected by ``args``; return the exit code (0 ok, 2 misuse)."""
     from divide._errors import InputError
-    from divide.indicators.facts import _cite_row, facts
+    from divide.indicators.facts import cite_row, facts
 
     try:
         table = facts(topic=args.topic, status=args.status)
@@ -85,8 +85,8 @@ def run(args: argparse.Namespace) -> int:
         records = []
         for fid, row in table.iterrows():
             record = {"fact_id": fid, **{k: _json_value(v) for k, v in row.items()}}
-            record["citation_en"] = _cite_row(str(fid), full, "en")
-            record["citation_vi"] = _cite_row(str(fid), full, "vi")
+            record["citation_en"] = cite_row(str(fid), full, "en")
+            record["citation_vi"] = cite_row(str(fid), full, "vi")
             records.append(record)
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
     else:
@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
             return 0
         full = facts()
         shown = table.copy()
-        shown["citation"] = [_cite_row(str(fid), full, args.lang) for fid in shown.index]
+        shown["citation"] = [cite_row(str(fid), full, args.lang) for fid in shown.index]
         marks = {"": "", "about": "≈ ", "almost": "≲ ", "more_than": "> ", "at_least": "≥ ", "less_than": "< "}
         shown["value"] = [
             "" if math.isnan(v) else f"{marks[q]}{v:,.10g}" for v, q in zip(shown["value"], shown["qualifier"])

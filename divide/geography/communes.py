@@ -7,30 +7,64 @@ read from ``shapefiles/admin_2025.gpkg``.
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from divide import settings
-from divide._errors import DataNotFoundError, InputError
+from divide._errors import InputError
 from divide.geography.names import closest, match_key
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
-__all__ = ["ADMIN_GPKG", "load_communes", "load_provinces", "province_table", "resolve_province"]
+__all__ = ["ADMIN_GPKG", "require_admin_layer", "load_communes", "load_provinces", "province_table", "resolve_province"]
 
 ADMIN_GPKG = settings.ADMIN_GPKG
 
 
-def _require_gpkg():
-    if not ADMIN_GPKG.exists():
-        raise DataNotFoundError(
-            "the derived commune layer is missing",
-            path=ADMIN_GPKG,
-            fix="run `python -m divide.build` from the repository root",
-        )
-    return ADMIN_GPKG
+def require_admin_layer() -> Path:
+    """The derived commune and province layer, built from the shipped sources on first use.
+
+    The layer (``shapefiles/admin_2025.gpkg``) is derived, so a fresh clone does
+    not have it. The first call builds it (about 25 s, one line on stderr says
+    so) and every later call reads the cached file. When the repository cannot
+    be written, the layer is cached in :data:`divide.settings.CACHE_DIR`.
+    ``python -m divide.build`` rebuilds it (and the crosswalk and modeled files).
+
+    Returns
+    -------
+    pathlib.Path
+        The GeoPackage with layers ``communes`` and ``provinces``.
+
+    Examples
+    --------
+    >>> require_admin_layer().name
+    'admin_2025.gpkg'
+    """
+    if ADMIN_GPKG.exists():
+        return ADMIN_GPKG
+    cached = settings.CACHE_DIR / ADMIN_GPKG.name
+    if cached.exists() and not _writable(ADMIN_GPKG.parent):
+        return cached
+    settings.require_data_root()
+    import sys
+
+    from divide.geography.build import build_geography
+
+    target_dir = ADMIN_GPKG.parent if _writable(ADMIN_GPKG.parent) else settings.CACHE_DIR
+    print(f"divide: building the commune layer from the shipped sources (first use, about 25 s) into {target_dir}",
+          file=sys.stderr, flush=True)
+    _, _, _, paths = build_geography(settings.SOURCE_COMMUNES, target_dir,
+                                     settings.DATA_DIR if target_dir == ADMIN_GPKG.parent else target_dir)
+    return Path(paths["gpkg"])
+
+
+def _writable(folder: Path) -> bool:
+    import os
+
+    return folder.is_dir() and os.access(folder, os.W_OK)
 
 
 @lru_cache(maxsize=1)
@@ -46,7 +80,7 @@ def province_table() -> pd.DataFrame:
     import pyogrio
 
     df = pyogrio.read_dataframe(
-        _require_gpkg(), layer="provinces", columns=["province_code", "province_name"], read_geometry=False
+        require_admin_layer(), layer="provinces", columns=["province_code", "province_name"], read_geometry=False
     )
     return df.set_index("province_code").sort_index()
 
@@ -116,7 +150,7 @@ def load_communes(province: str | int | None = None) -> gpd.GeoDataFrame:
     where = None
     if province is not None:
         where = f"province_code = '{resolve_province(province)}'"
-    gdf = pyogrio.read_dataframe(_require_gpkg(), layer="communes", where=where)
+    gdf = pyogrio.read_dataframe(require_admin_layer(), layer="communes", where=where)
     gdf = gdf.set_index("commune_code").sort_index()
     gdf["is_island"] = gdf["is_island"].astype(bool)
     return gdf
@@ -139,5 +173,5 @@ def load_provinces() -> gpd.GeoDataFrame:
     """
     import pyogrio
 
-    gdf = pyogrio.read_dataframe(_require_gpkg(), layer="provinces")
+    gdf = pyogrio.read_dataframe(require_admin_layer(), layer="provinces")
     return gdf.set_index("province_code").sort_index()

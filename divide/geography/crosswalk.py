@@ -472,10 +472,10 @@ def _read_communes_2025() -> pd.DataFrame:
     """The 2025 communes without geometry (code index, name, province, population)."""
     import pyogrio
 
-    from divide.geography.communes import _require_gpkg
+    from divide.geography.communes import require_admin_layer
 
     df = pyogrio.read_dataframe(
-        _require_gpkg(),
+        require_admin_layer(),
         layer="communes",
         columns=["commune_code", "commune_name", "province_code", "province_name", "population"],
         read_geometry=False,

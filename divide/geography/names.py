@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["nfc", "fold", "match_key", "closest", "pad_code"]
+__all__ = ["PREFIX_RE", "nfc", "fold", "match_key", "closest", "pad_code"]
 
 # Administrative prefixes, longest first. They are stripped in their written
 # form (with diacritics) so that real names that fold to the same letters
@@ -30,7 +30,7 @@ def _prefix_re(prefixes: Iterable[str]) -> re.Pattern[str]:
     return re.compile(r"^(?:" + alternatives + r")(?:\s+|\.\s*)")
 
 
-_PREFIX_RE = _prefix_re(_PREFIXES)
+PREFIX_RE = _prefix_re(_PREFIXES)
 _ASCII_PREFIX_RE = _prefix_re(
     sorted({unicodedata.normalize("NFD", p).encode("ascii", "ignore").decode().replace("đ", "d") for p in _PREFIXES}
            | {"dac khu"}, key=len, reverse=True)
@@ -82,7 +82,7 @@ def match_key(text: str) -> str:
     ('quan hoa', 'lao cai')
     """
     key = nfc(text).lower()
-    pattern = _ASCII_PREFIX_RE if key.isascii() else _PREFIX_RE
+    pattern = _ASCII_PREFIX_RE if key.isascii() else PREFIX_RE
     stripped = pattern.sub("", key, count=1)
     if stripped:  # never strip a name down to nothing ("Xã" alone stays)
         key = stripped

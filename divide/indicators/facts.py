@@ -41,7 +41,7 @@ import pandas as pd
 from divide import settings
 from divide._errors import DataNotFoundError, DivideError, InputError
 
-__all__ = ["FACTS_CSV", "COLUMNS", "STATUSES", "QUALIFIERS", "facts", "fact", "cite"]
+__all__ = ["FACTS_CSV", "COLUMNS", "STATUSES", "QUALIFIERS", "facts", "fact", "cite", "cite_row"]
 
 #: The shipped facts table.
 FACTS_CSV = settings.FACTS_CSV
@@ -326,10 +326,10 @@ def _sources(fid: str, table: pd.DataFrame, seen: frozenset[str] = frozenset()) 
     return found
 
 
-def _cite_row(fid: str, table: pd.DataFrame, lang: str) -> str:
+def cite_row(fid: str, table: pd.DataFrame, lang: str) -> str:
     """Citation of one fact of an already loaded (valid) table."""
     if table.at[fid, "status"] == "derived":
-        parts = list(dict.fromkeys(_cite_row(s, table, lang) for s in _sources(fid, table)))
+        parts = list(dict.fromkeys(cite_row(s, table, lang) for s in _sources(fid, table)))
         head = "Tính toán của dự án divide từ" if lang == "vi" else "Derived by the divide project from"
         return f"{head}: " + " | ".join(parts)
     row = table.loc[fid]
@@ -388,4 +388,4 @@ def cite(fact_id: str, lang: str = "en", *, path: str | Path | None = None) -> s
         raise InputError(f"unknown language {lang!r}", fix="use lang='en' or lang='vi'")
     table = facts(path=path)
     _check_id(fact_id, table)
-    return _cite_row(fact_id, table, lang)
+    return cite_row(fact_id, table, lang)

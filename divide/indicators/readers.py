@@ -64,7 +64,7 @@ import pandas as pd
 
 from divide import settings
 from divide._errors import InputError
-from divide.geography.names import _PREFIX_RE, closest, fold, match_key, nfc, pad_code
+from divide.geography.names import PREFIX_RE, closest, fold, match_key, nfc, pad_code
 from divide.indicators.schema import (
     ALIASES,
     INDICATOR_NAMES,
@@ -232,10 +232,10 @@ class ReadReport:
 def _reference_cached() -> pd.DataFrame:
     import pyogrio
 
-    from divide.geography.communes import _require_gpkg
+    from divide.geography.communes import require_admin_layer
 
     df = pyogrio.read_dataframe(
-        _require_gpkg(),
+        require_admin_layer(),
         layer="communes",
         columns=["commune_code", "commune_name", "province_code", "province_name"],
         read_geometry=False,
@@ -280,7 +280,7 @@ def pre2025_communes() -> pd.DataFrame:
 def _exact_key(name: str) -> str:
     """Lower-case NFC name without administrative prefix, diacritics kept."""
     key = nfc(name).lower()
-    stripped = _PREFIX_RE.sub("", key, count=1)
+    stripped = PREFIX_RE.sub("", key, count=1)
     key = stripped or key
     key = re.sub(r"[^\w]+", " ", key)
     return re.sub(r"\b0+(\d)", r"\1", key).strip()

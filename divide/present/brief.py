@@ -436,7 +436,7 @@ def _province_name(analysis: Any, code: str) -> str:
 
 
 def _fact_figures(lang: Lang, refs: _Refs, fact_ids: Sequence[str]) -> list[Figure]:
-    from divide.indicators.facts import _cite_row, facts
+    from divide.indicators.facts import cite_row, facts
 
     table = facts()
     out = []
@@ -445,7 +445,7 @@ def _fact_figures(lang: Lang, refs: _Refs, fact_ids: Sequence[str]) -> list[Figu
             raise InputError(f"unknown fact id {fid!r} in the brief's key facts",
                              fix="list the ids with `divide facts`")
         row = table.loc[fid]
-        ref_text = _cite_row(fid, table, lang)
+        ref_text = cite_row(fid, table, lang)
         original = str(row["source_document"])
         if lang == "en" and original and original not in ref_text and row["status"] != "derived":
             ref_text += f". Original title: {original}"  # readers search for the Vietnamese title
@@ -464,7 +464,7 @@ def _fact_figures(lang: Lang, refs: _Refs, fact_ids: Sequence[str]) -> list[Figu
             value=value,
             date=str(row["period"]) if lang == "en" else vi_period,
             status=STATUS_LABELS[lang].get(row["status"], row["status"]),
-            source=_cite_row(fid, table, lang),
+            source=cite_row(fid, table, lang),
             ref=number,
         ))
     return out

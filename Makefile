@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.divide-installed
 
-.PHONY: atlas test install build notebooks bench readme-images clean-outputs
+.PHONY: atlas test install build datasets notebooks bench readme-images lab clean-outputs
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,15 @@ atlas: shapefiles/admin_2025.gpkg
 
 test: shapefiles/admin_2025.gpkg
 	$(BIN)/python -m pytest
+
+# The small dataset inside the package (divide/datasets/), copied from what the build and the
+# test-file script write; tests/test_build.py checks the copy against a fresh subset build.
+datasets: install
+	$(BIN)/python -m divide.build --subset --out build/subset
+	cp build/subset/admin_2025.gpkg divide/datasets/communes_hanoi_laichau.gpkg
+	cp tests/data/indicators/subset_utf8.csv divide/datasets/indicators_hanoi_laichau.csv
+	cp tests/data/indicators/broken_range.csv tests/data/indicators/villages_laichau.csv \
+	   tests/data/indicators/laichau_numeric_codes.xlsx divide/datasets/
 
 # Executes every notebook into a copy and renders HTML with outputs to notebooks/html/.
 notebooks: shapefiles/admin_2025.gpkg

@@ -33,6 +33,9 @@ __all__ = [
     "write_manifest",
     "atomic_path",
     "jsonable",
+    "FIXED_DATE",
+    "reproducible_environment",
+    "normalise_office_file",
     "mark_modeled",
     "carry",
     "is_modeled",
@@ -139,7 +142,7 @@ def write_manifest(
     modeled_inputs: Iterable[str | Path] = (),
     notes: Iterable[str] = (),
 ) -> Path:
-    """Write ``manifest.json`` into ``out_dir`` and return its path.
+    r"""Write ``manifest.json`` into ``out_dir`` and return its path.
 
     Examples
     --------
@@ -198,10 +201,15 @@ class atomic_path:
         return self.tmp
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None and self.tmp.exists():
-            os.replace(self.tmp, self.target)
-        elif self.tmp.exists():
-            self.tmp.unlink()
+        try:
+            if exc_type is None and self.tmp.exists():
+                os.replace(self.tmp, self.target)
+        finally:
+            # Never leave the temporary file behind: not after a failed write, nor when the replace fails
+            # (the target is a folder, say).
+            for leftover in (self.tmp, *self.tmp.parent.glob(self.tmp.name + "-*")):
+                if leftover.exists() and leftover.is_file():
+                    leftover.unlink()
 
 
 # ------------------------------------------------------------------ the modeled label on tables
@@ -248,8 +256,9 @@ def carry(source: Any, target: Any, *more: Any) -> Any:
 
 
 def is_modeled(table: pd.DataFrame, modeled: bool | None = None) -> bool:
-    """Whether a table holds modeled values: ``modeled`` if given, else ``attrs["modeled"]`` or a
-    ``source`` column with ``"modeled"`` in it.
+    """Whether a table holds modeled values.
+
+    ``modeled`` when given, else ``attrs["modeled"]``, else whether a ``source`` column says ``"modeled"``.
 
     Examples
     --------
@@ -305,3 +314,60 @@ def default_sources(table: pd.DataFrame, modeled: bool | None = None, lang: str 
     return lines
 
 
+# ------------------------------------------------------------------ byte-identical outputs
+
+#: The date written into file metadata (GeoPackage, PDF, XLSX), so the same inputs and seed give the same
+#: bytes. It is the date the 2025 geography took effect; the manifest keeps the real run time.
+FIXED_DATE = "2025-07-01T00:00:00Z"
+_FIXED_EPOCH = "1751328000"  # FIXED_DATE as seconds since 1970
+
+
+def reproducible_environment() -> None:
+    """Fix the dates libraries embed in files, unless the user set them: ``SOURCE_DATE_EPOCH``, ``OGR_CURRENT_DATE``.
+
+    matplotlib's PDF and SVG backends honour ``SOURCE_DATE_EPOCH``; GDAL writes ``OGR_CURRENT_DATE`` into a
+    GeoPackage's ``gpkg_contents.last_change``. Called by the doors (command line, atlas) before writing.
+
+    Examples
+    --------
+    >>> import os
+    >>> reproducible_environment()
+    >>> os.environ["OGR_CURRENT_DATE"] == FIXED_DATE or "OGR_CURRENT_DATE" in os.environ
+    True
+    """
+    os.environ.setdefault("SOURCE_DATE_EPOCH", _FIXED_EPOCH)
+    os.environ.setdefault("OGR_CURRENT_DATE", FIXED_DATE)
+
+
+def normalise_office_file(path: str | Path) -> Path:
+    """Rewrite an XLSX/DOCX (a zip) with fixed entry times and fixed created/modified dates, in place.
+
+    openpyxl and python-docx stamp the time of writing into the zip entries and ``docProps/core.xml``; this
+    makes two writes of the same content byte-identical.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, zipfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.xlsx"
+    >>> with zipfile.ZipFile(p, "w") as z:
+    ...     z.writestr("docProps/core.xml", "<dcterms:created>2026-01-01T10:00:00Z</dcterms:created>")
+    >>> _ = normalise_office_file(p)
+    >>> zipfile.ZipFile(p).read("docProps/core.xml").decode()
+    '<dcterms:created>2025-07-01T00:00:00Z</dcterms:created>'
+    """
+    import re
+    import zipfile
+
+    path = Path(path)
+    stamp = re.compile(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+    with zipfile.ZipFile(path) as src:
+        entries = [(info, src.read(info.filename)) for info in src.infolist()]
+    with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                data = stamp.sub(lambda m: m.group(1) + FIXED_DATE + m.group(2), data.decode("utf-8")).encode("utf-8")
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2025, 7, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            dst.writestr(fixed, data)
+    return path

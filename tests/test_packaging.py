@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import os
 import re
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,3 +104,49 @@ def test_every_public_name_of_before_still_works(name):
     assert not isinstance(value, type(divide))
     if name[0].islower() and not name.startswith("__"):
         assert callable(value), name
+
+
+@pytest.mark.parametrize("name, source", [
+    ("indicators_hanoi_laichau.csv", "subset_utf8.csv"),
+    ("broken_range.csv", "broken_range.csv"),
+    ("villages_laichau.csv", "villages_laichau.csv"),
+    ("laichau_numeric_codes.xlsx", "laichau_numeric_codes.xlsx"),
+])
+def test_package_examples_are_the_test_files(name, source):
+    """divide/datasets/ holds copies (`make datasets`): they must not drift from what make_files.py writes."""
+    from divide import datasets
+
+    assert datasets.path(name).read_bytes() == (ROOT / "tests" / "data" / "indicators" / source).read_bytes()
+
+
+def test_unknown_package_dataset_names_the_choices():
+    from divide import DataNotFoundError, datasets
+
+    with pytest.raises(DataNotFoundError, match="indicators_hanoi_laichau.csv"):
+        datasets.path("nope.csv")
+
+
+@pytest.mark.national
+def test_a_fresh_clone_builds_the_commune_layer_on_first_use(tmp_path):
+    """No `make`, no `python -m divide.build`: load_communes builds the layer once, says so, then reads it."""
+    import shutil
+
+    for part in ("shapefiles/source", "data/population"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    env = {**os.environ, "DIVIDE_ROOT": str(tmp_path)}
+    code = "import divide; c = divide.load_communes('Lai Châu'); print(len(c), c.index[0])"
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.split() == ["38", "03388"]
+    assert "building the commune layer" in first.stderr
+    assert (tmp_path / "shapefiles" / "admin_2025.gpkg").exists()
+    again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert again.returncode == 0 and "building" not in again.stderr
+
+
+def test_an_install_without_the_repository_data_says_how_to_point_at_it(tmp_path):
+    env = {**os.environ, "DIVIDE_ROOT": str(tmp_path), "DIVIDE_CACHE": str(tmp_path / "cache")}
+    code = "import divide; divide.load_communes()"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert out.returncode != 0
+    assert "DIVIDE_ROOT" in out.stderr and "pip install -e ." in out.stderr

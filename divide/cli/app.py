@@ -11,6 +11,7 @@ import argparse
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from divide._errors import DivideError
 from divide._version import __version__
@@ -24,6 +25,7 @@ _SUBCOMMAND_MODULES = (
     "atlas",
     "provinces",
     "validate",
+    "template",
     "index",
     "regions",
     "map",
@@ -58,6 +60,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Options that name files a command reads (protected from being overwritten by its outputs).
+_INPUT_OPTIONS = ("file", "files", "indicators", "villages", "costs", "spec", "targets", "old_boundaries")
+
+
+def _check_paths(args: argparse.Namespace) -> None:
+    """Before any work: no output over an input, no file where a folder goes (and the reverse)."""
+    from divide.cli.options import check_paths
+
+    out = getattr(args, "out", None)
+    if out is None:
+        return
+    inputs: list = []
+    for name in _INPUT_OPTIONS:
+        value = getattr(args, name, None)
+        inputs += value if isinstance(value, list) else [value]
+    inputs = [p for p in inputs if p is not None]
+    if getattr(args, "out_kind", "file") == "folder":
+        names = getattr(args, "out_files", ())
+        check_paths(inputs, [Path(out) / n for n in names], folder_outputs=[out])
+    else:
+        out = Path(out)
+        sidecars = [out.with_name(s.format(stem=out.stem, name=out.name)) for s in getattr(args, "out_sidecars", ())]
+        check_paths(inputs, [out, *sidecars])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = build_parser()
@@ -67,6 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        _check_paths(args)
         return handler(args)
     except DivideError as exc:
         if args.debug:

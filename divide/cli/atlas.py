@@ -10,10 +10,14 @@ from divide.cli.options import (
     add_out_dir,
     add_province,
     add_seed,
+    number,
     progress_printer,
 )
 
-__all__ = ["add_parser", "run"]
+__all__ = ["add_parser", "run", "ATLAS_FILES"]
+
+#: The files the atlas writes into its folder (none of them may be an input).
+ATLAS_FILES = ('communes.gpkg', 'communes.csv', 'priority_map.png', 'priority_map.pdf', 'priority_map.html', 'urban_rural_gap.png', 'tier1_communes.xlsx', 'brief.md', 'manifest.json')
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -24,9 +28,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_indicators(p)
     add_lang(p)
     add_seed(p)
-    p.add_argument("--reps", type=int, default=1000, metavar="N",
+    p.add_argument("--reps", type=number(integer=True, minimum=1, maximum=100_000), default=1000, metavar="N",
                    help="Monte Carlo replications of the rank intervals (default 1000)")
-    p.set_defaults(handler=run)
+    p.set_defaults(handler=run, out_kind="folder", out_files=ATLAS_FILES)
 
 
 def run(args: argparse.Namespace) -> int:

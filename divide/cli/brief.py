@@ -57,7 +57,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("en", "vi", "both"), default="en",
                    help="language of the brief (both: brief_en.* and brief_vi.*)")
     add_out_dir(p)
-    p.set_defaults(handler=run)
+    p.set_defaults(handler=run, out_kind="folder",
+                   out_files=("brief.md", "brief.html", "brief_en.md", "brief_vi.md", "brief_en.html", "brief_vi.html", "manifest.json"))
     return p
 
 

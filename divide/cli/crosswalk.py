@@ -63,7 +63,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     p.add_argument("--integer-counts", action="store_true", help="keep split counts whole numbers (largest remainder)")
     p.add_argument("--no-notes", action="store_true",
                    help="ignore the official 'all of the population' notes when splitting")
-    p.set_defaults(handler=handle)
+    p.set_defaults(handler=handle, out_sidecars=("{stem}_reconciliation.csv",))
     return p
 
 

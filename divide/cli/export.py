@@ -42,7 +42,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, metavar="FILE",
                    help="output: .gpkg, .shp, .geojson, .parquet, .csv or .xlsx")
     p.add_argument("--no-manifest", action="store_true", help="do not write manifest.json beside the output")
-    p.set_defaults(handler=run)
+    p.set_defaults(handler=run, out_sidecars=("{stem}.shx", "{stem}.dbf", "{stem}.prj", "{stem}.cpg", "{stem}_fields.csv", "manifest.json"))
     return p
 
 

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from divide._errors import InputError
+from divide.cli.options import number
 
 __all__ = ["add_parser", "run", "write_scores", "OUTPUT_SUFFIXES"]
 
@@ -186,12 +187,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--spec", metavar="YAML", help="index specification (YAML; start from a preset's to_yaml())")
     p.add_argument("--preset", metavar="NAME", help="preset spec: default (the default) or purdue_ddi")
     p.add_argument("--province", metavar="NAME", help="keep one province in the output (name or 2-digit code)")
-    p.add_argument("--uncertainty", type=int, default=0, metavar="N",
+    p.add_argument("--uncertainty", type=number(integer=True, minimum=0, maximum=100_000), default=0, metavar="N",
                    help="add Monte Carlo rank intervals with N replications (e.g. 1000; default: none)")
-    p.add_argument("--seed", type=int, default=None, metavar="N", help="seed of the Monte Carlo (default 20250701)")
+    p.add_argument("--seed", type=number(integer=True, minimum=0), default=None, metavar="N", help="seed of the Monte Carlo (default 20250701)")
     p.add_argument("--columns", metavar="MAPPING", help="column mapping 'HEADER=column,…' or a .json file")
     p.add_argument("--sheet", help="sheet name or number (XLSX)")
     p.add_argument("--layer", help="layer name (GeoPackage)")
     p.add_argument("--convert-fractions", action="store_true", help="convert shares given as 0–1 to percent")
-    p.set_defaults(handler=run)
+    p.set_defaults(handler=run, out_sidecars=("{name}.log.json",))
     return p

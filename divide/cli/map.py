@@ -23,7 +23,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from divide.cli.options import add_indicators, add_province
+from divide.cli.options import add_indicators, add_province, number
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -51,7 +51,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     add_province(p)
     p.add_argument("--scheme", choices=("quantiles", "equal_interval", "natural_breaks"), default="quantiles",
                    help="classification of numeric columns (default quantiles)")
-    p.add_argument("--k", type=int, default=5, metavar="N", help="number of classes (default 5)")
+    p.add_argument("--k", type=number(integer=True, minimum=2, maximum=12), default=5, metavar="N", help="number of classes (default 5)")
     p.add_argument("--breaks", metavar="B1,B2,…",
                    help="your own class upper bounds, increasing (e.g. 20,40,60,80,100): the same classes on "
                         "every map you draw, for comparison across years or provinces")

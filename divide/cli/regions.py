@@ -23,9 +23,9 @@ Examples
 >>> from divide.cli.regions import add_parser
 >>> parser = argparse.ArgumentParser(prog="divide")
 >>> _ = add_parser(parser.add_subparsers(dest="command"))
->>> args = parser.parse_args(["regions", "--province", "Lai Châu", "--min-population", "100000"])
+>>> args = parser.parse_args(["regions", "--province", "Lai Châu", "--min-population", "100.000"])
 >>> args.min_population, args.province
-(100000.0, 'Lai Châu')
+(100000, 'Lai Châu')
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from divide.cli.options import add_indicators, add_province
+from divide.cli.options import add_indicators, add_province, number
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -58,11 +58,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     add_indicators(p)
     add_province(p)
-    p.add_argument("--min-population", type=float, default=300_000, metavar="N",
+    p.add_argument("--min-population", type=number(integer=True, minimum=1), default=300_000, metavar="N",
                    help="population floor of every region (default 300000)")
     p.add_argument("--out", type=Path, metavar="FILE",
                    help="write the commune table: .csv, .gpkg or .xlsx (with the region summary beside it)")
-    p.add_argument("--seed", type=int, default=None,
+    p.add_argument("--seed", type=number(integer=True, minimum=0), default=None,
                    help="seed of the permutations and the clustering (default 20250701)")
     p.set_defaults(handler=run)
     return p

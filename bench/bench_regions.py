@@ -38,7 +38,7 @@ from _timing import timed  # bench/_timing.py (scripts run from bench/)
 
 import divide
 from divide.analysis.hotspots import (
-    _projected_centroids,
+    projected_centroids,
     contiguity_graph,
     spatial_patterns,
 )
@@ -77,7 +77,7 @@ def spopt_by_province(table: pd.DataFrame, communes: pd.DataFrame, w, floor: flo
     ids = list(t.index)
     z = standardise(t[COLS])
     prov = t["province_code"].to_numpy()
-    nbrs, _ = province_graphs(w, ids, prov, _projected_centroids(communes.loc[ids]))
+    nbrs, _ = province_graphs(w, ids, prov, projected_centroids(communes.loc[ids]))
     labels = np.empty(len(ids), dtype=object)
     for p in sorted(set(prov)):
         sel = np.flatnonzero(prov == p)

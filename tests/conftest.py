@@ -40,6 +40,30 @@ def subset():
     return gdf[gdf["province_code"].isin(["01", "12"])].copy()
 
 
+@pytest.fixture(scope="session")
+def index_of():
+    """``index_of(communes)``: the real divide index of the communes, with the indicators it was made from.
+
+    The modeled indicators (:func:`divide.model_indicators`) joined with the ``"default"`` index
+    (:func:`divide.compute_index`: pillars, ``divide_index``, ranks, tiers), on ``communes.index``,
+    labelled modeled. Cached per set of communes (the table is never modified by the tests that share it).
+    """
+    import divide
+    from divide.provenance import carry
+
+    made: dict[tuple, object] = {}
+
+    def make(communes):
+        key = tuple(communes.index)
+        if key not in made:
+            indicators = divide.model_indicators(communes)
+            scores = divide.compute_index(indicators, "default", communes=communes).scores
+            made[key] = carry(indicators, indicators.join(scores))
+        return made[key].copy()
+
+    return make
+
+
 @pytest.fixture()
 def test_data() -> Path:
     return TEST_DATA

@@ -83,7 +83,7 @@ def test_theil_decomposition_adds_up(rows):
 
 
 def test_gap_official_definition_by_hand():
-    g = urban_rural_gap(small(), "x")
+    g = urban_rural_gap(small(), "x", communes=small())
     assert g.columns.tolist() == GAP_COLUMNS
     row = g.iloc[0]
     # urban a, b: (80*100 + 60*300) / 400 = 65; rural c, d (special zone), e: (20*100 + 40*100 + 50*200) / 400 = 40
@@ -95,10 +95,10 @@ def test_gap_official_definition_by_hand():
 
 
 def test_gap_degurba_and_by_province():
-    d = urban_rural_gap(small(), "x", definition="degurba").iloc[0]
+    d = urban_rural_gap(small(), "x", definition="degurba", communes=small()).iloc[0]
     # urban = city a + town_suburb e: (8000 + 10000) / 300 = 60; rural b, c, d: (18000 + 2000 + 4000) / 500 = 48
     assert d["urban_mean"] == 60.0 and d["rural_mean"] == 48.0
-    p = urban_rural_gap(small(), "x", by="province").set_index("scope")
+    p = urban_rural_gap(small(), "x", by="province", communes=small()).set_index("scope")
     assert p.index.tolist() == ["01", "12"]
     assert p.loc["01", "rural_mean"] == 20.0 and p.loc["01", "urban_mean"] == 65.0
     assert math.isnan(p.loc["12", "urban_mean"]) and math.isnan(p.loc["12", "ratio"])
@@ -106,7 +106,7 @@ def test_gap_degurba_and_by_province():
 
 
 def test_village_counts_are_shares_of_villages():
-    g = urban_rural_gap(small(), "villages_no_signal").iloc[0]
+    g = urban_rural_gap(small(), "villages_no_signal", communes=small()).iloc[0]
     # urban a, b: 1 of 20 villages = 5 %; rural c, d, e, f: 7 of 45
     assert g["urban_mean"] == pytest.approx(5.0)
     assert g["rural_mean"] == pytest.approx(100 * 7 / 45)
@@ -114,11 +114,15 @@ def test_village_counts_are_shares_of_villages():
 
 def test_gap_errors():
     with pytest.raises(InputError, match="'nope'"):
-        urban_rural_gap(small(), ["nope"])
+        urban_rural_gap(small(), ["nope"], communes=small())
     with pytest.raises(InputError, match="definition"):
-        urban_rural_gap(small(), "x", definition="density")
+        urban_rural_gap(small(), "x", definition="density", communes=small())
     with pytest.raises(InputError, match="by="):
-        urban_rural_gap(small(), "x", by="district")
+        urban_rural_gap(small(), "x", by="district", communes=small())
+    with pytest.raises(InputError, match="communes must be a commune table"):  # never read from disk
+        urban_rural_gap(small(), "x", communes=None)
+    with pytest.raises(InputError, match="province_name"):
+        urban_rural_gap(small().drop(columns="province_name"), "x", communes=small().drop(columns="province_name"))
 
 
 def test_gap_on_modeled_subset_uses_communes_and_keeps_the_label(subset):

@@ -7,7 +7,6 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from stand_in import stand_in_index  # tests/stand_in.py
 
 import divide
 from divide._errors import InputError
@@ -34,8 +33,8 @@ def test_hand_computed_score():
     assert row["priority_rank"] == 1 and row["priority_tier"] == 5  # one commune: rank 1 is ceil(5/1) = tier 5
 
 
-def test_parts_sum_to_the_score_on_real_communes(subset):
-    t = stand_in_index(subset)
+def test_parts_sum_to_the_score_on_real_communes(subset, index_of):
+    t = index_of(subset)
     p = priority(t, communes=subset)
     parts = p[["need_contribution", "reach_contribution", "ease_contribution"]].sum(axis=1)
     np.testing.assert_allclose(parts, p["priority_score"], rtol=0, atol=1e-9)
@@ -85,8 +84,8 @@ def test_band_tiers_follow_fixed_scores():
     assert p["priority_tier"].tolist() == expected
 
 
-def test_tiers_are_reproducible_and_independent_of_row_order(subset):
-    t = stand_in_index(subset)
+def test_tiers_are_reproducible_and_independent_of_row_order(subset, index_of):
+    t = index_of(subset)
     a = priority(t, communes=subset)
     b = priority(t.sample(frac=1.0, random_state=4), communes=subset)
     pd.testing.assert_frame_equal(a, b.loc[a.index], check_like=False)
@@ -94,8 +93,8 @@ def test_tiers_are_reproducible_and_independent_of_row_order(subset):
 
 
 @pytest.mark.national
-def test_units_without_index_get_missing_values(communes):
-    t = stand_in_index(communes)
+def test_units_without_index_get_missing_values(communes, index_of):
+    t = index_of(communes)
     p = priority(t, communes=communes)
     hs_ts = p.loc[["20333", "22736"]]
     assert hs_ts["priority_score"].isna().all() and hs_ts["priority_tier"].isna().all()

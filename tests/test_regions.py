@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from stand_in import stand_in_index  # tests/stand_in.py
 
 import divide
 from divide._errors import InputError
@@ -87,8 +86,8 @@ def test_floor_forces_uneven_but_cheapest_grouping():
     assert res.ssd == pytest.approx(best)
 
 
-def test_subset_regions_are_contiguous_within_provinces_and_meet_the_floor(subset):
-    t = stand_in_index(subset)
+def test_subset_regions_are_contiguous_within_provinces_and_meet_the_floor(subset, index_of):
+    t = index_of(subset)
     res = priority_regions(t, communes=subset, min_population=150_000)
     assert list(res.labels.index) == list(t.index)
     assert res.labels["region_id"].notna().all()
@@ -105,13 +104,13 @@ def test_subset_regions_are_contiguous_within_provinces_and_meet_the_floor(subse
     pd.testing.assert_frame_equal(res.labels, again.labels)
 
 
-def test_as_homogeneous_as_spopt_maxp_on_lai_chau():
+def test_as_homogeneous_as_spopt_maxp_on_lai_chau(index_of):
     """Same input (z-scores, Lai Châu's queen graph, floor 50,000): our SSD is not above spopt's."""
     from libpysal.weights import W
     from spopt.region import MaxPHeuristic
 
     lc = divide.load_communes("Lai Châu")
-    t = stand_in_index(lc)
+    t = index_of(lc)
     floor = 50_000
     ours = priority_regions(t, communes=lc, min_population=floor)
     assert_contiguous_within_province(ours, lc)
@@ -195,11 +194,15 @@ def test_bad_input():
         priority_regions(t, communes=g.drop(columns="population"))
     with pytest.raises(InputError, match="divide_index"):
         priority_regions(t, communes=g, columns=["divide_index"])
+    with pytest.raises(InputError, match="communes must be a commune table"):  # never read from disk
+        priority_regions(t, communes=None)
+    with pytest.raises(TypeError, match="communes"):
+        priority_regions(t)
 
 
 @pytest.mark.national
-def test_national_regions(communes):
-    t = stand_in_index(communes)
+def test_national_regions(communes, index_of):
+    t = index_of(communes)
     res = priority_regions(t, communes=communes, min_population=300_000)
     assert res.labels.loc[["20333", "22736"], "region_id"].isna().all()  # Hoàng Sa, Trường Sa: no data
     assert res.labels["region_id"].notna().sum() == 3319

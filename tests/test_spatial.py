@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from stand_in import stand_in_index  # tests/stand_in.py
 
 import divide
 from divide._errors import InputError
@@ -193,11 +192,15 @@ def test_bad_input_to_spatial_patterns():
         spatial_patterns(table.rename(index={"00000": "99999"}), ["divide_index"], communes=g)
     with pytest.raises(InputError, match="alpha"):
         spatial_patterns(table, ["divide_index"], communes=g, alpha=2)
+    with pytest.raises(InputError, match="communes must be a commune table"):  # never read from disk
+        spatial_patterns(table, ["divide_index"], communes=None)
+    with_graph = spatial_patterns(table, ["divide_index"], communes=None, w=contiguity_graph(g), permutations=99)
+    assert with_graph.global_.loc["divide_index", "n"] == 9
 
 
 @pytest.mark.national
-def test_national_lisa_of_a_stand_in_index(communes):
-    t = stand_in_index(communes)
+def test_national_lisa_of_the_divide_index(communes, index_of):
+    t = index_of(communes)
     res = spatial_patterns(t, communes=communes)
     assert res.local.loc[["20333", "22736"], "divide_index_lisa"].tolist() == ["no data", "no data"]  # HS, TS
     assert (res.global_["n"] == 3319).all() and (res.global_["moran_i"] > 0.3).all()

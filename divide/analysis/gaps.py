@@ -52,7 +52,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from divide._checks import check_columns
 from divide._errors import InputError
+from divide.provenance import carry
 
 __all__ = ["GAP_COLUMNS", "INEQUALITY_COLUMNS", "urban_rural_gap", "gini", "theil", "Theil", "inequality",
            "urban_mask"]
@@ -75,14 +77,11 @@ _DEFAULT_MEASURES = (
 _CONTEXT = ("population", "urban_rural", "degurba", "province_code", "province_name", "villages_total")
 
 
-def _context(table: pd.DataFrame, communes: pd.DataFrame | None, need: Sequence[str]) -> pd.DataFrame:
-    """The context columns (population, classes, province) on the table's index."""
-    if communes is None:
-        if all(c in table.columns for c in need):
-            return table[list(need)]
-        from divide.geography.communes import load_communes
-
-        communes = load_communes()
+def _context(table: pd.DataFrame, communes: pd.DataFrame, need: Sequence[str]) -> pd.DataFrame:
+    """The context columns (population, classes, province) on the table's index: from ``communes``, else the table."""
+    if not isinstance(communes, pd.DataFrame):
+        raise InputError(f"communes must be a commune table, not {type(communes).__name__}", where="communes",
+                         fix="pass communes=divide.load_communes() (or the table itself when it holds the context)")
     missing = [c for c in need if c not in communes.columns and c not in table.columns]
     if missing:
         raise InputError(f"the communes table has no column {', '.join(missing)}", where="communes",
@@ -131,7 +130,7 @@ def urban_rural_gap(
     table: pd.DataFrame,
     columns: Sequence[str] | str | None = None,
     *,
-    communes: pd.DataFrame | None = None,
+    communes: pd.DataFrame,
     by: Literal["national", "province"] = "national",
     definition: Literal["official", "degurba"] = "official",
 ) -> pd.DataFrame:
@@ -147,8 +146,9 @@ def urban_rural_gap(
         pillars and ``divide_index`` present in the table.
     communes
         Context (``population``, ``urban_rural``, ``degurba``,
-        ``province_code``, ``province_name``), default: the table's own
-        columns, else :func:`divide.load_communes`.
+        ``province_code``, ``province_name``): e.g. :func:`divide.load_communes`,
+        or the table itself when it holds them. A column ``communes`` lacks is
+        taken from the table.
     by
         ``"national"`` (scope ``VN``) or ``"province"`` (one row per measure
         and province, scope = province code).
@@ -172,7 +172,7 @@ def urban_rural_gap(
     ...                   "degurba": ["city", "rural", "rural", "rural"],
     ...                   "province_code": ["01"] * 4, "province_name": ["Hà Nội"] * 4},
     ...                  index=pd.Index(["a", "b", "c", "d"], name="commune_code"))
-    >>> g = urban_rural_gap(t, "x")
+    >>> g = urban_rural_gap(t, "x", communes=t)
     >>> g[["urban_mean", "rural_mean", "difference", "ratio"]].round(3).values.tolist()
     [[65.0, 30.0, 35.0, 2.167]]
     """
@@ -184,10 +184,7 @@ def urban_rural_gap(
         columns = [columns]
     if columns is None:
         columns = [c for c in _DEFAULT_MEASURES if c in table.columns]
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise InputError(f"the table has no column {', '.join(map(repr, missing))}", where="columns",
-                         fix="name measures present in the table")
+    columns = check_columns(table, columns, numeric=False, fix="name measures present in the table")
     cls_col = "urban_rural" if definition == "official" else "degurba"
     need = ["population", cls_col, "province_code", "province_name"]
     ctx = _context(table, communes, need)
@@ -228,14 +225,7 @@ def urban_rural_gap(
 
 
 def _attrs(table: pd.DataFrame) -> dict[str, Any]:
-    modeled = bool(table.attrs.get("modeled", False)) or (
-        "source" in table.columns and bool((table["source"].astype("string") == "modeled").any()))
-    attrs: dict[str, Any] = {"modeled": modeled}
-    if modeled:
-        from divide.provenance import LABEL
-
-        attrs["label"] = LABEL
-    return attrs
+    return dict(carry(table, pd.DataFrame()).attrs)
 
 
 def _clean(values: Any, weights: Any, what: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -356,7 +346,7 @@ def theil(values: Any, weights: Any = None, groups: Any = None) -> Theil:
     return Theil(total, float(between), float(within), pd.DataFrame(rows).set_index("group"))
 
 
-def inequality(table: pd.DataFrame, column: str, *, communes: pd.DataFrame | None = None) -> pd.DataFrame:
+def inequality(table: pd.DataFrame, column: str, *, communes: pd.DataFrame) -> pd.DataFrame:
     """Gini and Theil of one measure across communes, with the Theil decomposition, as a tidy table.
 
     Population-weighted. Rows (``statistic, grouping, component``):
@@ -364,7 +354,8 @@ def inequality(table: pd.DataFrame, column: str, *, communes: pd.DataFrame | Non
     ``urban_rural`` (official definition) and ``province``: ``theil, <grouping>,
     between | within | between_share`` (between / total). Columns:
     :data:`INEQUALITY_COLUMNS`. Measures with negative values raise
-    :class:`~divide.InputError`.
+    :class:`~divide.InputError`. ``communes`` gives ``population``,
+    ``urban_rural`` and ``province_code`` (as for :func:`urban_rural_gap`).
 
     Examples
     --------
@@ -375,8 +366,7 @@ def inequality(table: pd.DataFrame, column: str, *, communes: pd.DataFrame | Non
     >>> ineq[["statistic", "grouping", "component"]].values.tolist()[:3]
     [['gini', 'none', 'total'], ['theil', 'none', 'total'], ['theil', 'urban_rural', 'between']]
     """
-    if column not in table.columns:
-        raise InputError(f"the table has no column {column!r}", where="column", fix="name a measure in the table")
+    check_columns(table, column, numeric=False, fix="name a measure in the table")
     ctx = _context(table, communes, ["population", "urban_rural", "province_code"])
     x = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=float)
     w = pd.to_numeric(ctx["population"], errors="coerce").to_numpy(dtype=float)

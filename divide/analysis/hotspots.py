@@ -59,7 +59,9 @@ import numpy as np
 import pandas as pd
 
 from divide import settings
+from divide._checks import check_columns, check_communes_cover, check_in_graph, check_unique_index
 from divide._errors import InputError
+from divide.provenance import carry
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -68,6 +70,8 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "LISA_LABELS",
     "contiguity_graph",
+    "connect_components",
+    "projected_centroids",
     "spatial_patterns",
     "SpatialPatterns",
 ]
@@ -81,8 +85,26 @@ DEFAULT_COLUMNS = ("divide_index", "infrastructure_gap", "usage_gap")
 
 
 # --------------------------------------------------------------------------- graph
-def _projected_centroids(communes: pd.DataFrame) -> np.ndarray:
-    """(n, 2) centroid coordinates in metres in the projected CRS."""
+def projected_centroids(communes: pd.DataFrame) -> np.ndarray:
+    """Centroid coordinates of the communes, in metres in :data:`divide.settings.PROJECTED_CRS`.
+
+    Parameters
+    ----------
+    communes
+        Commune table with ``centroid_lon`` and ``centroid_lat`` (used when
+        complete), else a GeoDataFrame whose polygons give the centroids.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, 2)`` array of x, y in metres, in the order of ``communes``.
+
+    Examples
+    --------
+    >>> import divide
+    >>> projected_centroids(divide.load_communes("Lai Châu")).shape
+    (38, 2)
+    """
     import geopandas as gpd
 
     if {"centroid_lon", "centroid_lat"} <= set(communes.columns) and communes[["centroid_lon", "centroid_lat"]].notna().all().all():
@@ -224,9 +246,7 @@ def contiguity_graph(communes: gpd.GeoDataFrame, *, k_islands: int = 1) -> W:
     if k_islands < 1:
         raise InputError(f"k_islands must be at least 1, got {k_islands}", where="k_islands", fix="use k_islands=1")
     geo = _geometry(communes)
-    if not communes.index.is_unique:
-        dup = communes.index[communes.index.duplicated()].tolist()[:5]
-        raise InputError(f"duplicate commune codes {dup}", where="index 'commune_code'", fix="keep one row per commune")
+    check_unique_index(communes)
     ids = list(communes.index)
     n = len(ids)
     neighbors: dict[Any, set] = {u: set() for u in ids}
@@ -239,7 +259,7 @@ def contiguity_graph(communes: gpd.GeoDataFrame, *, k_islands: int = 1) -> W:
     island_links: list[tuple[Any, Any, float]] = []
     component_links: list[tuple[Any, Any, float]] = []
     if n > 1:
-        xy = _projected_centroids(communes)
+        xy = projected_centroids(communes)
         if islands:
             tree = cKDTree(xy)
             k = min(k_islands + 1, n)
@@ -303,54 +323,12 @@ class SpatialPatterns:
     parameters: dict = field(default_factory=dict)
 
 
-def _resolve_communes(table: pd.DataFrame, communes: pd.DataFrame | None) -> gpd.GeoDataFrame:
-    """The commune geometries for ``table.index`` (from ``communes``, the table itself, or the shipped layer)."""
-    import geopandas as gpd
-
-    if communes is None:
-        if isinstance(table, gpd.GeoDataFrame) and "geometry" in table.columns:
-            communes = table
-        else:
-            from divide.geography.communes import load_communes
-
-            communes = load_communes()
-    missing = table.index.difference(communes.index)
-    if len(missing):
-        raise InputError(
-            f"{len(missing)} commune code(s) of the table have no geometry, e.g. {list(missing[:3])}",
-            where="index 'commune_code'",
-            fix="pass communes= with every code of the table (divide.load_communes())",
-        )
-    return communes.loc[table.index]
-
-
-def _check_columns(table: pd.DataFrame, columns: Sequence[str]) -> list[str]:
-    columns = [columns] if isinstance(columns, str) else list(columns)
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise InputError(
-            f"column(s) {missing} not in the table (it has {list(table.columns)[:12]}…)",
-            where=f"column {missing[0]!r}",
-            fix="compute the index first (divide.analysis.index.compute_index) or pass columns= that exist",
-        )
-    bad = [c for c in columns if not pd.api.types.is_numeric_dtype(table[c])]
-    if bad:
-        raise InputError(f"column(s) {bad} are not numeric", where=f"column {bad[0]!r}",
-                         fix="convert them to numbers (pd.to_numeric)")
-    return columns
-
-
 def _subset_w(w: W, ids: list) -> W:
     """``w`` restricted to ``ids`` (in that order); units left without neighbours stay as islands."""
     from libpysal.weights import W
 
     keep = set(ids)
-    missing = [u for u in ids if u not in w.neighbors]
-    if missing:
-        raise InputError(
-            f"{len(missing)} commune(s) of the table are not in the graph w, e.g. {missing[:3]}",
-            where="w", fix="build w on the same communes (divide.analysis.hotspots.contiguity_graph)",
-        )
+    check_in_graph(ids, w)
     return W({u: [v for v in w.neighbors[u] if v in keep] for u in ids}, id_order=ids, silence_warnings=True)
 
 
@@ -358,7 +336,7 @@ def spatial_patterns(
     table: pd.DataFrame,
     columns: Sequence[str] = DEFAULT_COLUMNS,
     *,
-    communes: gpd.GeoDataFrame | None = None,
+    communes: gpd.GeoDataFrame | None,
     w: W | None = None,
     permutations: int = 999,
     seed: int = settings.DEFAULT_SEED,
@@ -376,8 +354,9 @@ def spatial_patterns(
         ``infrastructure_gap``, ``usage_gap``); higher = wider divide, so
         ``HH`` is a hot spot of the divide.
     communes
-        Geometries (default: the table if it is a GeoDataFrame, else
-        :func:`divide.load_communes`). Ignored when ``w`` is given.
+        Geometries of the table's communes (e.g. :func:`divide.load_communes`,
+        or the table itself when it is a GeoDataFrame). Required; may be
+        ``None`` only when ``w`` is given.
     w
         A graph whose ids include the table's index (e.g. from
         :func:`contiguity_graph`); default: built here on the units with data.
@@ -412,10 +391,8 @@ def spatial_patterns(
     """
     import esda
 
-    columns = _check_columns(table, columns)
-    if not table.index.is_unique:
-        raise InputError("duplicate commune codes in the table", where="index 'commune_code'",
-                         fix="keep one row per commune")
+    columns = check_columns(table, columns)
+    check_unique_index(table)
     if permutations < 1:
         raise InputError(f"permutations must be positive, got {permutations}", where="permutations", fix="use 999")
     if not 0 < alpha < 1:
@@ -424,7 +401,7 @@ def spatial_patterns(
     valid_all = values.notna().all(axis=1).to_numpy()
     ids_all = list(table.index[valid_all])
     if w is None:
-        geo = _resolve_communes(table, communes)
+        geo = check_communes_cover(table, communes)
         base = contiguity_graph(geo.loc[valid_all]) if len(ids_all) else None
     else:
         base = _subset_w(w, ids_all) if len(ids_all) else None
@@ -486,13 +463,8 @@ def spatial_patterns(
         local[f"{col}_lisa_i"] = li
         local[f"{col}_lisa_q"] = q
     global_ = pd.DataFrame(rows).set_index("column")
-    modeled = bool(table.attrs.get("modeled", False))
     for frame in (local, global_):
-        frame.attrs["modeled"] = modeled
-        if modeled:
-            from divide.provenance import LABEL
-
-            frame.attrs["label"] = LABEL
+        carry(table, frame)
     params = {"permutations": permutations, "seed": seed, "alpha": alpha, "fdr": fdr,
               "fdr_rule": "esda.fdr (Benjamini-Hochberg step-up; Bonferroni alpha/n when nothing passes)"
               if fdr else "p <= alpha"}

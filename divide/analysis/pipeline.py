@@ -36,22 +36,10 @@ __all__ = ["Analysis", "analyse", "load_indicators", "ANALYSIS_COLUMNS"]
 
 #: Columns the pipeline adds to the commune table (the contract maps, exports and the brief rely on).
 ANALYSIS_COLUMNS = [
-    "infrastructure_gap",
-    "usage_gap",
-    "divide_index",
-    "rank_national",
-    "rank_province",
-    "divide_tier",
-    "rank_median",
-    "rank_p05",
-    "rank_p95",
-    "values_filled",
-    "divide_index_lisa",
-    "type",
-    "region_id",
-    "priority_score",
-    "priority_tier",
-    "priority_rank",
+    "infrastructure_gap", "usage_gap", "divide_index",  # the index
+    "rank_national", "rank_province", "divide_tier", "rank_median", "rank_p05", "rank_p95", "values_filled",
+    "divide_index_lisa", "type", "region_id",  # spatial patterns, typology, regions
+    "priority_score", "priority_tier", "priority_rank",
 ]
 
 

@@ -72,7 +72,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from divide._checks import check_unique_index
 from divide._errors import InputError
+from divide.provenance import carry
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -163,9 +165,7 @@ def priority(
     """
     if tiers not in ("quintile", "bands"):
         raise InputError(f"unknown tier rule {tiers!r}", where="tiers", fix="use 'quintile' or 'bands'")
-    if not table.index.is_unique:
-        raise InputError("duplicate commune codes in the table", where="index 'commune_code'",
-                         fix="keep one row per commune")
+    check_unique_index(table)
     wts = _weights(weights)
     cols = {name: _get(name, table, communes) for name in _REQUIRED}
     need = cols["divide_index"]
@@ -225,10 +225,4 @@ def priority(
     out.attrs["rule"] = ("priority_score = w_need*need + w_reach*reach + w_ease*(100 - difficulty); rank by score "
                          "desc then commune_code; tiers " + ("by rank quintile" if tiers == "quintile" else
                                                               "by bands 80/60/40/20"))
-    modeled = bool(table.attrs.get("modeled", False)) or bool(getattr(communes, "attrs", {}).get("modeled", False))
-    out.attrs["modeled"] = modeled
-    if modeled:
-        from divide.provenance import LABEL
-
-        out.attrs["label"] = LABEL
-    return out
+    return carry(table, out, communes)

@@ -74,7 +74,9 @@ import numpy as np
 import pandas as pd
 
 from divide import settings
+from divide._checks import check_columns, check_communes_cover, check_in_graph, check_unique_index
 from divide._errors import InputError
+from divide.provenance import carry
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -155,11 +157,6 @@ def region_ssd(z: np.ndarray | pd.DataFrame, labels: Sequence[Any] | np.ndarray)
     return total
 
 
-def _neighbor_lists(w: W, ids: list) -> list[np.ndarray]:
-    pos = {u: i for i, u in enumerate(ids)}
-    return [np.array(sorted(pos[v] for v in w.neighbors[u] if v in pos), dtype=int) for u in ids]
-
-
 def province_graphs(
     w: W, ids: list, province: np.ndarray, xy: np.ndarray
 ) -> tuple[list[np.ndarray], list[tuple[Any, Any, float]]]:
@@ -170,12 +167,7 @@ def province_graphs(
     from divide.analysis.hotspots import connect_components
 
     pos = {u: i for i, u in enumerate(ids)}
-    missing = [u for u in ids if u not in w.neighbors]
-    if missing:
-        raise InputError(
-            f"{len(missing)} commune(s) of the table are not in the graph w, e.g. {missing[:3]}",
-            where="w", fix="build w on the same communes (divide.analysis.hotspots.contiguity_graph)",
-        )
+    check_in_graph(ids, w)
     neighbors: dict[Any, set] = {
         u: {v for v in w.neighbors[u] if v in pos and province[pos[v]] == province[pos[u]] and v != u} for u in ids
     }
@@ -413,7 +405,7 @@ def _column_from(name: str, table: pd.DataFrame, communes: pd.DataFrame | None) 
 def priority_regions(
     table: pd.DataFrame,
     *,
-    communes: gpd.GeoDataFrame | None = None,
+    communes: gpd.GeoDataFrame,
     columns: Sequence[str] = DEFAULT_COLUMNS,
     min_population: float = 300_000,
     w: W | None = None,
@@ -430,8 +422,9 @@ def priority_regions(
         ``population`` and ``province_code`` are taken from the table or else
         from ``communes``.
     communes
-        Geometries and context (default: the table if it is a GeoDataFrame,
-        else :func:`divide.load_communes`).
+        Geometries and context of the table's communes (required: e.g.
+        :func:`divide.load_communes`, or the table itself when it is a
+        GeoDataFrame).
     columns
         Numeric columns whose standardised values define homogeneity.
     min_population
@@ -464,17 +457,10 @@ def priority_regions(
     >>> res.summary[["communes", "meets_floor", "fallback"]].to_dict("records")
     [{'communes': 38, 'meets_floor': False, 'fallback': 'province population below the floor: one region'}]
     """
-    from divide.analysis.hotspots import (
-        _check_columns,
-        _projected_centroids,
-        _resolve_communes,
-        contiguity_graph,
-    )
+    from divide.analysis.hotspots import contiguity_graph, projected_centroids
 
-    columns = _check_columns(table, columns)
-    if not table.index.is_unique:
-        raise InputError("duplicate commune codes in the table", where="index 'commune_code'",
-                         fix="keep one row per commune")
+    columns = check_columns(table, columns)
+    check_unique_index(table)
     try:
         floor = float(min_population)
     except (TypeError, ValueError):
@@ -483,7 +469,7 @@ def priority_regions(
     if not np.isfinite(floor) or floor < 0:
         raise InputError(f"min_population must be a non-negative number, got {min_population!r}",
                          where="min_population", fix="e.g. min_population=300000")
-    geo = _resolve_communes(table, communes)
+    geo = check_communes_cover(table, communes)
     population = _column_from("population", table, geo)
     province = _column_from("province_code", table, geo)
     for name, col in (("population", population), ("province_code", province)):
@@ -494,7 +480,6 @@ def priority_regions(
     province = province.astype(str)
     if not by_province:
         province = pd.Series("VN", index=table.index, dtype="str")
-        pname = None
     pname = _column_from("province_name", table, geo)
 
     z_all = standardise(pd.DataFrame(table[columns].to_numpy(dtype=float), index=table.index, columns=columns))
@@ -514,7 +499,7 @@ def priority_regions(
     if ids:
         if w is None:
             w = contiguity_graph(geo.loc[valid])
-        xy = _projected_centroids(geo.loc[valid])
+        xy = projected_centroids(geo.loc[valid])
         prov_arr = province.to_numpy()[valid]
         nbrs, added = province_graphs(w, ids, prov_arr, xy)
         report["province_links"] = added
@@ -572,11 +557,6 @@ def priority_regions(
     total = float(summary["ssd"].sum()) if len(summary) else 0.0
     report["regions"] = int(len(summary))
     report["ssd"] = total
-    modeled = bool(table.attrs.get("modeled", False))
     for frame in (out, summary):
-        frame.attrs["modeled"] = modeled
-        if modeled:
-            from divide.provenance import LABEL
-
-            frame.attrs["label"] = LABEL
+        carry(table, frame)
     return PriorityRegions(labels=out, summary=summary, ssd=total, report=report)

@@ -6,7 +6,7 @@ radius; :func:`budget_curve` repeats it over budgets on one coverage matrix. The
 model is solved exactly with HiGHS (``scipy.optimize.milp``) after a reduction
 (unreachable demand, unaffordable candidates, demand points with the same set of
 candidates merged); very large instances fall back to a lazy greedy with a
-certified bound. The numerical core is in :mod:`divide.analysis._siting_model`.
+certified bound. The numerical core is in :mod:`divide.analysis.siting_model`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import scipy.sparse as sp
 
 from divide import settings
 from divide._errors import InputError
-from divide.analysis._siting_model import (
+from divide.analysis.siting_model import (
     TINY,
     Reduced,
     coverage_pairs,
@@ -106,7 +106,7 @@ class SitePlan:
     _site_xy: np.ndarray = field(default=None, repr=False, compare=False)
     _weight: np.ndarray = field(default=None, repr=False, compare=False)
     _pre: np.ndarray = field(default=None, repr=False, compare=False)
-    _radius_m: float = field(default=0.0, repr=False, compare=False)
+    _radius_m: float | np.ndarray = field(default=0.0, repr=False, compare=False)
 
     def recompute_people(self) -> float:
         """People newly covered by the chosen sites, recomputed from coordinates (a fresh k-d tree).
@@ -128,7 +128,7 @@ class _Problem:
     candidates: Any
     demand_xy: np.ndarray
     cand_xy: np.ndarray
-    radius_m: float
+    radius_m: float | np.ndarray  # one radius, or one per candidate
     weight: np.ndarray
     cost: np.ndarray
     pre: np.ndarray
@@ -292,11 +292,27 @@ def _check_number(value: Any, arg: str, fix: str) -> float:
     return x
 
 
+def _radius(frame: Any, radius_km: Any, name: str) -> float | np.ndarray:
+    """Service radius in metres: a number, or a column of per-site radii (km, > 0) of ``frame``."""
+    fix = "give the service radius in kilometres, e.g. radius_km=5, or a column of per-site radii"
+    if isinstance(radius_km, str):
+        vals = _values(frame, radius_km, name, "radius_km", "radius")
+        if (vals <= 0).any():
+            _fail(f"{int((vals <= 0).sum())} radii are not > 0 in {name} column {radius_km!r}", f"radius_km={radius_km!r}",
+                  fix)
+        return vals * 1e3
+    return _check_number(radius_km, "radius_km", fix) * 1e3
+
+
+def _pick(radius_m: float | np.ndarray, positions: np.ndarray) -> float | np.ndarray:
+    return radius_m[positions] if np.ndim(radius_m) else radius_m
+
+
 def _prepare(demand: Any, candidates: Any, *, radius_km: float, weight: Any, cost: Any, existing: Any,
              must_cover: Any) -> _Problem:
-    radius_m = _check_number(radius_km, "radius_km", "give the service radius in kilometres, e.g. radius_km=5") * 1e3
     dxy, dcrs, down = _points(demand, "demand")
     cxy, ccrs, cown = _points(candidates, "candidates")
+    radius_m = _radius(candidates, radius_km, "candidates")
     _same_crs(("demand", "candidates"), (dcrs, ccrs), (down, cown))
     w = _values(demand, weight, "demand", "weight", "weight")
     c = _values(candidates, cost, "candidates", "cost", "cost")
@@ -307,7 +323,7 @@ def _prepare(demand: Any, candidates: Any, *, radius_km: float, weight: Any, cos
     if existing is not None and len(existing):
         exy, ecrs, eown = _points(existing, "existing")
         _same_crs(("demand", "existing"), (dcrs, ecrs), (down, eown))
-        pre = coverage_sets(dxy, exy, radius_m).getnnz(axis=1) > 0
+        pre = coverage_sets(dxy, exy, _radius(existing, radius_km, "existing")).getnnz(axis=1) > 0
         n_existing = len(existing)
     mat = coverage_sets(dxy, cxy, radius_m)
     t_cov = time.perf_counter() - t0
@@ -318,7 +334,8 @@ def _prepare(demand: Any, candidates: Any, *, radius_km: float, weight: Any, cos
                             "nonzeros": int(mat.nnz)},
            "coverage_seconds": round(t_cov, 4), "already_covered_points": int(pre.sum()),
            "unreachable_points": int((~pre & (mat.getnnz(axis=1) == 0)).sum()),
-           "crs": dcrs.to_string() if hasattr(dcrs, "to_string") else str(dcrs)}
+           "crs": dcrs.to_string() if hasattr(dcrs, "to_string") else str(dcrs),
+           "radius_column": radius_km if isinstance(radius_km, str) else None}
     return _Problem(demand, candidates, dxy, cxy, radius_m, w, c, pre, must, mat, base, log)
 
 
@@ -395,7 +412,7 @@ def _solve(pb: _Problem, budget: float, objective: str, method: str, time_limit:
         unreachable=pd.Series(~pb.pre & (pb.mat.getnnz(axis=1) == 0), index=di, name="unreachable"),
         assignments=assignments, marginal_people=pd.Series(marg, index=ci[chosen], name="marginal_people"),
         people_already_covered=float(pb.weight[pb.pre].sum()),
-        _demand_xy=pb.demand_xy, _site_xy=pb.cand_xy[chosen], _weight=pb.weight, _pre=pb.pre, _radius_m=pb.radius_m)
+        _demand_xy=pb.demand_xy, _site_xy=pb.cand_xy[chosen], _weight=pb.weight, _pre=pb.pre, _radius_m=_pick(pb.radius_m, chosen))
     if pb.must is not None:
         plan.must_cover_left = di[pb.must & ~covered]
         need = pb.must & ~pb.pre & (pb.mat.getnnz(axis=1) > 0)
@@ -404,7 +421,8 @@ def _solve(pb: _Problem, budget: float, objective: str, method: str, time_limit:
         plan.budget_to_cover_all = cost_all
         stages["set_cover"] = {"message": msg, "seconds": time.perf_counter() - t1}
     plan.tradeoff = tradeoff
-    plan.log = {**pb.log, "parameters": {"budget": float(budget), "radius_km": pb.radius_m / 1e3,
+    radius_log = pb.log.get("radius_column") or float(np.max(pb.radius_m)) / 1e3
+    plan.log = {**pb.log, "parameters": {"budget": float(budget), "radius_km": radius_log,
                                          "objective": objective, "method": method, "time_limit": time_limit,
                                          "mip_gap": mip_gap},
                 "sizes_after": {"rows": int(red.mat.shape[0]), "candidates": int(red.mat.shape[1]),
@@ -419,7 +437,7 @@ def _solve(pb: _Problem, budget: float, objective: str, method: str, time_limit:
 
 def _assign(pb: _Problem, chosen: np.ndarray) -> pd.Series:
     """Nearest chosen site of every demand point a chosen site covers (ties: candidate order)."""
-    rows, cols, dist = coverage_pairs(pb.demand_xy, pb.cand_xy[chosen], pb.radius_m)
+    rows, cols, dist = coverage_pairs(pb.demand_xy, pb.cand_xy[chosen], _pick(pb.radius_m, chosen))
     pos = chosen[cols]
     order = np.lexsort((pos, dist, rows))
     rows, pos = rows[order], pos[order]
@@ -451,8 +469,10 @@ def plan_sites(demand: Any, candidates: Any, *, budget: float, radius_km: float,
         geographic frames are projected to ``divide.settings.PROJECTED_CRS``; both must then agree.
     budget : float
         Total cost allowed (> 0).
-    radius_km : float
-        Service radius in kilometres; a demand point at most this far from a site is covered.
+    radius_km : float or str
+        Service radius in kilometres; a demand point at most this far from a site is covered. A string names
+        a column of ``candidates`` (and of ``existing``) with each site's own radius, for mixed technologies
+        (a 4G tower covering 5 km, a satellite terminal its own village).
     weight : str, float or None
         Demand column of people (>= 0), or a number (None: 1 per point).
     cost : str or float

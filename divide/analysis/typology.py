@@ -71,7 +71,9 @@ import numpy as np
 import pandas as pd
 
 from divide import settings
+from divide._checks import check_columns, check_unique_index
 from divide._errors import InputError
+from divide.provenance import carry
 
 __all__ = ["typology", "Typology", "TYPE_NAMES"]
 
@@ -215,14 +217,10 @@ def typology(
     >>> res.labels["type"].tolist()
     ['mostly connected', 'mostly connected', 'infrastructure gap', 'infrastructure gap', 'mostly connected', 'infrastructure gap']
     """
-    from divide.analysis.hotspots import _check_columns
-
-    columns = _check_columns(table, columns)
+    columns = check_columns(table, columns)
     if method not in ("kmeans", "gmm"):
         raise InputError(f"unknown method {method!r}", where="method", fix="use 'kmeans' or 'gmm'")
-    if not table.index.is_unique:
-        raise InputError("duplicate commune codes in the table", where="index 'commune_code'",
-                         fix="keep one row per commune")
+    check_unique_index(table)
     raw = pd.DataFrame(table[columns].to_numpy(dtype=float), index=table.index, columns=columns)
     valid = raw.notna().all(axis=1).to_numpy()
     x_raw = raw.to_numpy()[valid]
@@ -318,13 +316,8 @@ def typology(
     name_en[valid] = profiles["type"].reindex(type_id).to_numpy()
     name_vi[valid] = profiles["type_vi"].reindex(type_id).to_numpy()
     labels = pd.DataFrame({"type_id": tid, "type": name_en, "type_vi": name_vi}, index=table.index)
-    modeled = bool(table.attrs.get("modeled", False))
     for frame in (labels, profiles, selection):
-        frame.attrs["modeled"] = modeled
-        if modeled:
-            from divide.provenance import LABEL
-
-            frame.attrs["label"] = LABEL
+        carry(table, frame)
     params = {"columns": columns, "method": method, "k": k, "k_range": list(k_range), "seed": seed,
               "criterion": "silhouette (max)" if method == "kmeans" else "BIC (min)",
               "standardisation": "z-scores over the units with data"}

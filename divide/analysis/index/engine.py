@@ -51,12 +51,12 @@ import numpy as np
 import pandas as pd
 
 from divide._errors import InputError
-from divide.analysis.index import aggregate as _agg
-from divide.analysis.index import normalise as _norm
-from divide.analysis.index import weights as _w
+from divide.analysis.index import aggregate as aggregation
+from divide.analysis.index import normalise as normalisation
+from divide.analysis.index import weights as weighting
 from divide.analysis.index.presets import PRESETS, preset
 from divide.analysis.index.spec import DATA_DRIVEN, IndexSpec
-from divide.provenance import jsonable
+from divide.provenance import carry, jsonable
 
 __all__ = ["IndexResult", "compute_index", "recompute", "resolve_spec", "TIER_RULE", "SCORE_COLUMNS"]
 
@@ -164,7 +164,35 @@ def resolve_spec(spec: IndexSpec | str | Path | dict[str, Any] | None) -> IndexS
                      fix="give a preset name, a YAML file, a dict or an IndexSpec")
 
 
-def _check_table(table: Any, spec: IndexSpec) -> pd.DataFrame:
+def check_table(table: Any, spec: IndexSpec) -> pd.DataFrame:
+    """The indicator table, indexed by ``commune_code``, checked against the columns ``spec`` reads.
+
+    Parameters
+    ----------
+    table
+        Indicator table (indexed by ``commune_code``, or with that column).
+    spec
+        The index specification.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table indexed by ``commune_code``.
+
+    Raises
+    ------
+    divide.InputError
+        Not a DataFrame, no rows, duplicate codes, a missing column or a value that is not a number.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"commune_code": ["00001"], "fiber_households_pct": [50.0]})
+    >>> check_table(t, preset("default"))
+    Traceback (most recent call last):
+    ...
+    divide._errors.InputError: columns: the table has no column 'fiber_villages_pct', ...
+    """
     if not isinstance(table, pd.DataFrame):
         raise InputError(f"the indicator table must be a DataFrame, not {type(table).__name__}",
                          fix="read it with divide.read_indicators(path)")
@@ -197,7 +225,30 @@ def _check_table(table: Any, spec: IndexSpec) -> pd.DataFrame:
     return table
 
 
-def _province_codes(index: pd.Index, table: pd.DataFrame, communes: pd.DataFrame | None) -> pd.Series:
+def province_codes(index: pd.Index, table: pd.DataFrame, communes: pd.DataFrame | None) -> pd.Series:
+    """The province code of each commune of ``index``: from ``communes``, the table, or the 2025 reference list.
+
+    Parameters
+    ----------
+    index
+        Commune codes.
+    table
+        The indicator table (its ``province_code`` column is used when ``communes`` is None).
+    communes
+        Commune table with ``province_code``, or None.
+
+    Returns
+    -------
+    pandas.Series
+        Province codes on ``index`` (missing where unknown).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"province_code": ["12"]}, index=["03388"])
+    >>> province_codes(t.index, t, None).tolist()
+    ['12']
+    """
     if communes is not None:
         if "province_code" not in communes.columns:
             raise InputError("the communes table has no province_code column", where="communes",
@@ -248,14 +299,57 @@ def _codes_checksum(codes: pd.Series) -> str:
 
 
 @dataclass
-class _Prepared:
-    values: pd.DataFrame  # after imputation, before outliers
+class Prepared:
+    """The indicator values of :func:`prepare`.
+
+    Attributes
+    ----------
+    values
+        Indicator values (derived shares), after imputation, before outlier treatment.
+    filled
+        Boolean mask of the imputed values.
+    nodata
+        Communes with no value at all (never imputed, never scored).
+    provinces
+        Province code of each commune.
+    """
+
+    values: pd.DataFrame
     filled: pd.DataFrame
     nodata: np.ndarray
     provinces: pd.Series
 
 
-def _prepare(table: pd.DataFrame, spec: IndexSpec, provinces: pd.Series) -> _Prepared:
+def prepare(table: pd.DataFrame, spec: IndexSpec, provinces: pd.Series) -> Prepared:
+    """Steps 1–2 of the engine: read the indicator values (shares derived) and treat missing values.
+
+    Parameters
+    ----------
+    table
+        Indicator table checked by :func:`check_table`.
+    spec
+        The index specification (its ``missing`` rule).
+    provinces
+        Province codes (:func:`province_codes`), for province-median imputation.
+
+    Returns
+    -------
+    Prepared
+
+    Raises
+    ------
+    divide.InputError
+        An indicator has no value in any commune.
+
+    Examples
+    --------
+    >>> import divide
+    >>> communes = divide.load_communes("Lai Châu")
+    >>> table = divide.model_indicators(communes)
+    >>> prep = prepare(table, preset("default"), communes["province_code"])
+    >>> prep.values.shape, int(prep.filled.sum().sum())
+    ((38, 8), 0)
+    """
     raw = _raw_values(table, spec)
     nodata = raw.isna().all(axis=1).to_numpy()
     for name in raw.columns:
@@ -280,10 +374,33 @@ def _prepare(table: pd.DataFrame, spec: IndexSpec, provinces: pd.Series) -> _Pre
             med = np.where(np.isnan(med), float(np.nanmedian(x.to_numpy())), med)
             values.loc[need, name] = med[need]
             filled.loc[need, name] = True
-    return _Prepared(values=values, filled=filled, nodata=nodata, provinces=provinces)
+    return Prepared(values=values, filled=filled, nodata=nodata, provinces=provinces)
 
 
-def _treat_outliers(values: pd.DataFrame, spec: IndexSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
+def treat_outliers(values: pd.DataFrame, spec: IndexSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Step 3 of the engine: winsorise the data-driven indicators the spec's outlier rule flags.
+
+    Parameters
+    ----------
+    values
+        Indicator values (:attr:`Prepared.values`).
+    spec
+        The index specification (its ``outliers`` rule and normalisation).
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        The treated values, and one row per indicator: skewness, kurtosis,
+        status, points treated, limit.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> values = pd.DataFrame({i.name: [1.0, 2.0, 3.0] for i in preset("default").indicators})
+    >>> treated, report = treat_outliers(values, preset("default"))
+    >>> treated.equals(values), set(report["status"])
+    (True, {'not_applied'})
+    """
     rule = spec.outliers
     rows = []
     out = values.copy()
@@ -291,10 +408,10 @@ def _treat_outliers(values: pd.DataFrame, spec: IndexSpec) -> tuple[pd.DataFrame
         x = values[ind.name].to_numpy()
         applies = rule.method == "winsorise" and ind.winsorise and spec.method_of(ind) in DATA_DRIVEN
         if applies:
-            new, rep = _norm.winsorise(x, skew=rule.skew, kurtosis=rule.kurtosis, max_share=rule.max_share)
+            new, rep = normalisation.winsorise(x, skew=rule.skew, kurtosis=rule.kurtosis, max_share=rule.max_share)
             out[ind.name] = new
         else:
-            s, k = _norm.skew_kurtosis(x)
+            s, k = normalisation.skew_kurtosis(x)
             rep = {"skew": round(s, 6), "kurtosis": round(k, 6), "status": "not_applied", "points": 0,
                    "side": None, "skew_after": round(s, 6), "kurtosis_after": round(k, 6)}
         rows.append({"indicator": ind.name, **rep})
@@ -310,7 +427,7 @@ def _normalise(values: pd.DataFrame, spec: IndexSpec, method: str | None = None)
     for ind in spec.indicators:
         m = method or spec.method_of(ind)
         x = values[ind.name].to_numpy()
-        cols[ind.name] = _norm.normalise(x, m, direction=ind.direction, bounds=ind.bounds, target=ind.target,
+        cols[ind.name] = normalisation.normalise(x, m, direction=ind.direction, bounds=ind.bounds, target=ind.target,
                                          name=ind.name)
         p: dict[str, Any] = {"method": m, "direction": ind.direction}
         if m == "goalposts":
@@ -330,13 +447,13 @@ def _weights(normalised: pd.DataFrame, spec: IndexSpec) -> dict[str, Any]:
     for p in spec.pillars:
         names = [i.name for i in p.indicators]
         if spec.weighting == "equal":
-            w = _w.equal_weights(len(names))
+            w = weighting.equal_weights(len(names))
         elif spec.weighting == "user":
-            w = _w.user_weights([i.weight for i in p.indicators], where=f"pillar {p.name!r}: weights")
+            w = weighting.user_weights([i.weight for i in p.indicators], where=f"pillar {p.name!r}: weights")
         else:
-            w = _w.pca_weights(normalised[names].to_numpy(), where=f"pillar {p.name!r}: pca weights")
+            w = weighting.pca_weights(normalised[names].to_numpy(), where=f"pillar {p.name!r}: pca weights")
         ind_w[p.name] = {n: float(v) for n, v in zip(names, w)}
-    pw = _w.user_weights([p.weight for p in spec.pillars], where="pillar weights")
+    pw = weighting.user_weights([p.weight for p in spec.pillars], where="pillar weights")
     return {"indicators": ind_w, "pillars": {p.name: float(v) for p, v in zip(spec.pillars, pw)}}
 
 
@@ -354,7 +471,7 @@ def _aggregate(normalised: pd.DataFrame, weights: dict[str, Any], spec: IndexSpe
     for p in spec.pillars:
         names = [i.name for i in p.indicators]
         w = [weights["indicators"][p.name][n] for n in names]
-        s = _agg.aggregate(normalised[names].to_numpy(), w, spec.pillar_aggregation, offset=spec.zero_offset)
+        s = aggregation.aggregate(normalised[names].to_numpy(), w, spec.pillar_aggregation, offset=spec.zero_offset)
         s[nodata] = np.nan
         if spec.rescale:
             s = _rescale(s, f"pillar {p.name!r}")
@@ -363,7 +480,7 @@ def _aggregate(normalised: pd.DataFrame, weights: dict[str, Any], spec: IndexSpe
     pw = [weights["pillars"][p.name] for p in spec.pillars]
     # A commune needs a score on every pillar (a missing pillar is not re-weighted away).
     incomplete = np.isnan(pm).any(axis=1)
-    idx = _agg.aggregate(pm, pw, spec.index_aggregation, offset=spec.zero_offset)
+    idx = aggregation.aggregate(pm, pw, spec.index_aggregation, offset=spec.zero_offset)
     idx[incomplete | nodata] = np.nan
     if spec.rescale:
         idx = _rescale(idx, "divide_index")
@@ -446,24 +563,20 @@ def compute_index(
     (0.0, 100.0)
     """
     spec = resolve_spec(spec)
-    table = _check_table(table, spec)
-    provinces = _province_codes(table.index, table, communes)
-    prep = _prepare(table, spec, provinces)
-    values, outliers = _treat_outliers(prep.values, spec)
+    table = check_table(table, spec)
+    provinces = province_codes(table.index, table, communes)
+    prep = prepare(table, spec, provinces)
+    values, outliers = treat_outliers(prep.values, spec)
     normalised, norm_params = _normalise(values, spec)
     weights = _weights(normalised, spec)
     scores = _aggregate(normalised, weights, spec, prep.nodata)
     scores = _ranks(scores, provinces)
     scores["values_filled"] = prep.filled.sum(axis=1).astype(int)
-    modeled = bool(table.attrs.get("modeled", False))
-    attrs: dict[str, Any] = {"modeled": modeled}
-    if modeled:
-        from divide.provenance import LABEL
-
-        attrs["label"] = LABEL
-    attrs["index_spec"] = spec.name
-    scores.attrs = dict(attrs)
-    normalised.attrs = dict(attrs)
+    for frame in (scores, normalised):
+        frame.attrs = {}
+        carry(table, frame).attrs["index_spec"] = spec.name
+    modeled = bool(scores.attrs["modeled"])
+    attrs: dict[str, Any] = dict(scores.attrs)
     log = {
         "kind": _LOG_KIND,
         "log_version": _LOG_VERSION,
@@ -546,7 +659,7 @@ def recompute(
     spec = IndexSpec.from_dict(log["spec"])
     if check:
         expected = (log.get("input") or {}).get("sha256")
-        table_checked = _check_table(table, spec)
+        table_checked = check_table(table, spec)
         got = checksum(table_checked, spec.columns)
         if expected and got != expected:
             raise InputError(
@@ -556,7 +669,7 @@ def recompute(
                 "the logged spec to new data",
             )
         expected_codes = (log.get("input") or {}).get("province_codes_sha256")
-        codes = _province_codes(table_checked.index, table_checked, communes)
+        codes = province_codes(table_checked.index, table_checked, communes)
         if expected_codes and _codes_checksum(codes) != expected_codes:
             raise InputError(
                 "the province codes differ from those the log was made from (provincial ranks and "

@@ -34,31 +34,28 @@ __all__ = ["PRESETS", "preset", "default_spec", "purdue_ddi"]
 
 def _pillars() -> list[PillarSpec]:
     better, worse = "higher_is_better", "higher_is_worse"
-    return [
-        PillarSpec(
-            name="infrastructure_gap",
-            label="Infrastructure gap",
-            indicators=[
-                IndicatorSpec("fiber_households_pct", direction=better, label="Households with fibre (%)"),
-                IndicatorSpec("fiber_villages_pct", direction=better, label="Villages with fibre (%)"),
-                IndicatorSpec("mobile_4g_pop_pct", direction=better, label="Population covered by 4G (%)"),
-                IndicatorSpec("villages_no_signal_pct", column="villages_no_signal", denominator="villages_total",
-                              direction=worse, label="Villages without mobile signal (% of villages)"),
-                IndicatorSpec("villages_no_power_pct", column="villages_no_power", denominator="villages_total",
-                              direction=worse, label="Villages without power (% of villages)"),
-            ],
-        ),
-        PillarSpec(
-            name="usage_gap",
-            label="Usage gap",
-            indicators=[
-                IndicatorSpec("online_services_pct", direction=better, label="Adults using online public services (%)"),
-                IndicatorSpec("smartphone_adults_pct", direction=better, label="Adults with a smartphone (%)"),
-                IndicatorSpec("digital_payment_adults_pct", direction=better,
-                              label="Adults using digital payments (%)"),
-            ],
-        ),
+    infrastructure = [
+        IndicatorSpec("fiber_households_pct", direction=better, label="Households with fibre (%)"),
+        IndicatorSpec("fiber_villages_pct", direction=better, label="Villages with fibre (%)"),
+        IndicatorSpec("mobile_4g_pop_pct", direction=better, label="Population covered by 4G (%)"),
+        IndicatorSpec("villages_no_signal_pct", column="villages_no_signal", denominator="villages_total",
+                      direction=worse, label="Villages without mobile signal (% of villages)"),
+        IndicatorSpec("villages_no_power_pct", column="villages_no_power", denominator="villages_total",
+                      direction=worse, label="Villages without power (% of villages)"),
     ]
+    usage = [
+        IndicatorSpec("online_services_pct", direction=better, label="Adults using online public services (%)"),
+        IndicatorSpec("smartphone_adults_pct", direction=better, label="Adults with a smartphone (%)"),
+        IndicatorSpec("digital_payment_adults_pct", direction=better, label="Adults using digital payments (%)"),
+    ]
+    return [PillarSpec(name="infrastructure_gap", label="Infrastructure gap", indicators=infrastructure),
+            PillarSpec(name="usage_gap", label="Usage gap", indicators=usage)]
+
+
+def _two_pillar_spec(**choices) -> IndexSpec:
+    """The two pillars, equal weights, arithmetic means, missing values re-weighted; ``choices`` set the rest."""
+    return IndexSpec(pillars=_pillars(), weighting="equal", pillar_aggregation="arithmetic",
+                     index_aggregation="arithmetic", missing="reweight", **choices)
 
 
 def default_spec() -> IndexSpec:
@@ -72,7 +69,7 @@ def default_spec() -> IndexSpec:
     missing value is skipped and the pillar's other indicators re-weighted.
     No outlier treatment is needed with fixed bounds.
     """
-    return IndexSpec(
+    return _two_pillar_spec(
         name="default",
         description=(
             "Project default: two pillars (infrastructure_gap, usage_gap), goalposts 0–100 %, equal weights, "
@@ -80,13 +77,8 @@ def default_spec() -> IndexSpec:
         ),
         source="divide project; construction steps after the OECD/JRC Handbook on Constructing Composite "
         "Indicators (2008)",
-        pillars=_pillars(),
         normalisation="goalposts",
-        weighting="equal",
-        pillar_aggregation="arithmetic",
-        index_aggregation="arithmetic",
         rescale=False,
-        missing="reweight",
     )
 
 
@@ -108,19 +100,14 @@ def purdue_ddi() -> IndexSpec:
     give the same result after min–max rescaling. Missing values are skipped
     and re-weighted; no outlier treatment (Purdue applies none).
     """
-    return IndexSpec(
+    return _two_pillar_spec(
         name="purdue_ddi",
         description="Purdue Digital Divide Index method: z-scores, equal-weight sums, rescaled to 0–100 "
         "(pillars and index); higher = wider divide.",
         source="Purdue Center for Regional Development, Digital Divide Index (Gallardo, 2017–2023), "
         "https://pcrd.purdue.edu/ddi",
-        pillars=_pillars(),
         normalisation="zscore",
-        weighting="equal",
-        pillar_aggregation="arithmetic",
-        index_aggregation="arithmetic",
         rescale=True,
-        missing="reweight",
         outliers={"method": "none"},
     )
 

@@ -211,6 +211,7 @@ class IndicatorSpec:
         return self.goalposts if self.goalposts is not None else (0.0, 100.0)
 
     def to_dict(self) -> dict[str, Any]:
+        """The indicator as a plain dict (direction as a word), as written in a YAML spec."""
         d = asdict(self)
         d["direction"] = _direction_word(self.direction)
         d["goalposts"] = None if self.goalposts is None else list(self.goalposts)
@@ -218,6 +219,7 @@ class IndicatorSpec:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | str) -> IndicatorSpec:
+        """An indicator from a mapping of its fields, or from its name alone."""
         if isinstance(data, str):
             return cls(name=data)
         if not isinstance(data, dict):
@@ -248,11 +250,13 @@ class PillarSpec:
         self.weight = _number(self.weight, f"{where}: weight")
 
     def to_dict(self) -> dict[str, Any]:
+        """The pillar as a plain dict, its indicators included."""
         return {"name": self.name, "label": self.label, "weight": self.weight,
                 "indicators": [i.to_dict() for i in self.indicators]}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PillarSpec:
+        """A pillar from a mapping with ``name``, ``indicators`` and optionally ``weight``, ``label``."""
         if not isinstance(data, dict):
             raise InputError("a pillar must be a mapping", where="pillars", fix="write - name: ... indicators: [...]")
         _check_keys(data, {f.name for f in fields(cls)}, f"pillar {data.get('name', '?')!r}")
@@ -293,6 +297,7 @@ class OutlierRule:
                              fix="write a share such as 0.05")
 
     def to_dict(self) -> dict[str, Any]:
+        """The rule as a plain dict."""
         return asdict(self)
 
 
@@ -366,11 +371,6 @@ class IndexSpec:
     def indicators(self) -> list[IndicatorSpec]:
         """Every indicator, pillar by pillar."""
         return [i for p in self.pillars for i in p.indicators]
-
-    @property
-    def pillar_of(self) -> dict[str, str]:
-        """Indicator name → pillar name."""
-        return {i.name: p.name for p in self.pillars for i in p.indicators}
 
     @property
     def columns(self) -> list[str]:

@@ -60,8 +60,8 @@ import pandas as pd
 
 from divide import settings
 from divide._errors import InputError
-from divide.analysis.index import aggregate as _agg
-from divide.analysis.index import engine as _engine
+from divide.analysis.index import aggregate as aggregation
+from divide.analysis.index import engine
 from divide.analysis.index.spec import IndexSpec
 from divide.provenance import jsonable
 
@@ -149,7 +149,7 @@ def _make_option(label: str, s: np.ndarray, offset: float, rescale: bool) -> _Op
     bounded = _minmax_cols(s) if unbounded else s
     ach = np.clip(100.0 - bounded, 0.0, 100.0) + offset
     logach = np.where(np.isfinite(ach), np.log(np.maximum(ach, 1e-12)), 0.0)
-    return _Option(label=label, scores=s, bounded=bounded, logach=logach, expo=_agg.exponential_transform(s),
+    return _Option(label=label, scores=s, bounded=bounded, logach=logach, expo=aggregation.exponential_transform(s),
                    avail=np.isfinite(s).astype(float), rescale=rescale or unbounded)
 
 
@@ -170,9 +170,9 @@ def _rowwise_expo(p: np.ndarray) -> np.ndarray:
     ok = np.isfinite(p)
     n = ok.sum(axis=1, keepdims=True)
     r = rankdata(np.where(ok, p, -np.inf), axis=1, method="average") - (~ok).sum(axis=1, keepdims=True)
-    c = 1.0 - np.exp(-100.0 / _agg.IMD_LAMBDA)
+    c = 1.0 - np.exp(-100.0 / aggregation.IMD_LAMBDA)
     with np.errstate(all="ignore"):
-        x = -_agg.IMD_LAMBDA * np.log(1.0 - (r / np.maximum(n, 1)) * c)
+        x = -aggregation.IMD_LAMBDA * np.log(1.0 - (r / np.maximum(n, 1)) * c)
     return np.where(ok, x, np.nan)
 
 
@@ -181,7 +181,7 @@ def _score_group(opt: _Option, pair: tuple[str, str], w_ind: np.ndarray, w_pil: 
     """Index values (reps, communes) for replications sharing one option and one aggregation pair."""
     pillar_method, index_method = pair
     pillars = []
-    for j, cols in enumerate(groups):
+    for cols in groups:
         w = w_ind[:, cols]  # (R, kj)
         den = w @ opt.avail[:, cols].T  # (R, C)
         with np.errstate(all="ignore"):
@@ -285,12 +285,12 @@ def index_uncertainty(
         raise InputError(f"weight_noise {weight_noise} is outside [0, 1)", where="weight_noise", fix="use 0.25")
     seed = settings.DEFAULT_SEED if seed is None else int(seed)
 
-    nominal = _engine.compute_index(table, spec, communes=communes)
+    nominal = engine.compute_index(table, spec, communes=communes)
     spec = nominal.spec
-    tbl = _engine._check_table(table, spec)
-    provinces = _engine._province_codes(tbl.index, tbl, communes)
-    prep = _engine._prepare(tbl, spec, provinces)
-    treated, _ = _engine._treat_outliers(prep.values, spec)
+    tbl = engine.check_table(table, spec)
+    provinces = engine.province_codes(tbl.index, tbl, communes)
+    prep = engine.prepare(tbl, spec, provinces)
+    treated, _ = engine.treat_outliers(prep.values, spec)
     valid = nominal.scores["divide_index"].notna().to_numpy()
     offset = spec.zero_offset
 

@@ -3,7 +3,9 @@
 Everything here works on plain arrays (coordinates in metres, weights, costs) and
 scipy.sparse matrices; the GeoDataFrame handling lives in
 :mod:`divide.analysis.siting`. The functions have public names because
-:mod:`divide.analysis.siting` imports them; they are not part of the package's API.
+:mod:`divide.analysis.siting` and :mod:`divide.analysis.plan` import them; they are not part of the
+package's top-level API. HiGHS is called through ``highspy`` when it is installed (MIP starts, early stop
+at a certified target), else through ``scipy.optimize.milp``.
 """
 
 from __future__ import annotations
@@ -33,20 +35,22 @@ __all__ = [
     "min_cover_cost",
     "prune_and_order",
     "solver_versions",
+    "highs_available",
+    "run_highs",
 ]
 
 TINY = 1e-12
 
 
-def coverage_pairs(demand_xy: np.ndarray, site_xy: np.ndarray, radius_m: float) -> tuple[np.ndarray, ...]:
-    """Pairs (demand row, site column, distance in metres) within ``radius_m``, from two k-d trees.
+def coverage_pairs(demand_xy: np.ndarray, site_xy: np.ndarray, radius_m: float | np.ndarray) -> tuple[np.ndarray, ...]:
+    """Pairs (demand row, site column, distance in metres) within the radius, from two k-d trees.
 
     Parameters
     ----------
     demand_xy, site_xy
         Arrays of shape (n, 2) and (m, 2) of projected coordinates (metres).
     radius_m
-        Service radius in metres (a pair at exactly this distance is covered).
+        Service radius in metres (a pair at exactly this distance is covered): one number, or one per site.
 
     Returns
     -------
@@ -58,14 +62,17 @@ def coverage_pairs(demand_xy: np.ndarray, site_xy: np.ndarray, radius_m: float) 
     if len(demand_xy) == 0 or len(site_xy) == 0:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty.copy(), np.empty(0)
-    pairs = cKDTree(demand_xy).sparse_distance_matrix(cKDTree(site_xy), radius_m, output_type="ndarray")
+    radii = np.broadcast_to(np.asarray(radius_m, dtype=float), (len(site_xy),))
+    pairs = cKDTree(demand_xy).sparse_distance_matrix(cKDTree(site_xy), float(radii.max()), output_type="ndarray")
     rows, cols, dist = pairs["i"].astype(np.int64), pairs["j"].astype(np.int64), pairs["v"].astype(float)
+    ok = dist <= radii[cols]
+    rows, cols, dist = rows[ok], cols[ok], dist[ok]
     order = np.lexsort((cols, rows))
     return rows[order], cols[order], dist[order]
 
 
-def coverage_sets(demand_xy: np.ndarray, cand_xy: np.ndarray, radius_m: float) -> sp.csr_matrix:
-    """Sparse coverage matrix: entry (i, j) is True when candidate j lies within ``radius_m`` of demand i.
+def coverage_sets(demand_xy: np.ndarray, cand_xy: np.ndarray, radius_m: float | np.ndarray) -> sp.csr_matrix:
+    """Sparse coverage matrix: entry (i, j) is True when candidate j lies within its radius of demand i.
 
     Built from ``scipy.spatial.cKDTree.sparse_distance_matrix`` (pairs within the radius only), never a dense
     distance matrix.
@@ -75,7 +82,8 @@ def coverage_sets(demand_xy: np.ndarray, cand_xy: np.ndarray, radius_m: float) -
     demand_xy, cand_xy
         Arrays of shape (n, 2) and (m, 2) of projected coordinates in metres.
     radius_m
-        Service radius in metres; a candidate at exactly this distance covers the point.
+        Service radius in metres, one number or one per candidate; a candidate at exactly this distance covers
+        the point.
 
     Returns
     -------
@@ -88,6 +96,10 @@ def coverage_sets(demand_xy: np.ndarray, cand_xy: np.ndarray, radius_m: float) -
     >>> a = coverage_sets(np.array([[0.0, 0.0], [10.0, 0.0]]), np.array([[0.0, 3.0], [10.0, 5.0]]), 5.0)
     >>> a.toarray()
     array([[ True, False],
+           [False,  True]])
+    >>> coverage_sets(np.array([[0.0, 0.0], [10.0, 0.0]]), np.array([[0.0, 3.0], [10.0, 5.0]]),
+    ...               np.array([2.0, 5.0])).toarray()
+    array([[False, False],
            [False,  True]])
     """
     n, m = len(np.asarray(demand_xy).reshape(-1, 2)), len(np.asarray(cand_xy).reshape(-1, 2))
@@ -172,30 +184,104 @@ def _model_arrays(red: Reduced, budget: float) -> tuple[sp.csr_matrix, np.ndarra
     return a, np.full(k + 1, -np.inf), ub
 
 
+def highs_available() -> bool:
+    """Whether ``highspy`` (HiGHS's own Python interface, with MIP starts) can be imported."""
+    try:
+        import highspy  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def run_highs(c: np.ndarray, a: sp.spmatrix, row_lb: np.ndarray, row_ub: np.ndarray, integrality: np.ndarray,
+              time_limit: float, mip_gap: float, start: np.ndarray | None = None,
+              target: float | None = None) -> dict:
+    """Minimise ``c @ x`` s.t. ``row_lb <= a @ x <= row_ub``, ``0 <= x <= 1``, integrality; HiGHS via ``highspy``.
+
+    ``start`` (a feasible ``x``) is handed to HiGHS as a MIP start, so the search begins with that incumbent;
+    the search stops as soon as an incumbent reaches ``target`` (an objective value, when given).
+    Returns ``x`` (or None), ``fun``, ``dual`` (the MIP dual bound), ``status`` (0 optimal or within the gap,
+    1 time limit with a solution, 2 otherwise) and ``message``.
+    """
+    import highspy
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("time_limit", max(float(time_limit), 0.01))
+    h.setOptionValue("mip_rel_gap", float(mip_gap))
+    h.setOptionValue("random_seed", 0)
+    if target is not None:
+        h.setOptionValue("objective_target", float(target))
+    csc = sp.csc_matrix(a, dtype=float)
+    csc.sort_indices()
+    n = csc.shape[1]
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n, csc.shape[0]
+    lp.col_cost_ = np.asarray(c, dtype=float)
+    lp.col_lower_, lp.col_upper_ = np.zeros(n), np.ones(n)
+    inf = highspy.kHighsInf
+    lp.row_lower_ = np.where(np.isfinite(row_lb), row_lb, -inf).astype(float)
+    lp.row_upper_ = np.where(np.isfinite(row_ub), row_ub, inf).astype(float)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = csc.indptr, csc.indices, csc.data
+    kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
+    lp.integrality_ = [kinds[int(v)] for v in integrality]
+    h.passModel(lp)
+    if start is not None:
+        sol = highspy.HighsSolution()
+        sol.col_value = np.asarray(start, dtype=float).tolist()
+        sol.value_valid = True
+        h.setSolution(sol)
+    h.run()
+    model_status = h.getModelStatus()
+    info = h.getInfo()
+    text = h.modelStatusToString(model_status)
+    has_x = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    x = np.asarray(h.getSolution().col_value, dtype=float) if has_x else None
+    status = 0 if model_status == highspy.HighsModelStatus.kOptimal else (1 if has_x else 2)
+    return {"x": x, "fun": float(info.objective_function_value) if has_x else None,
+            "dual": float(info.mip_dual_bound), "status": status, "message": f"HiGHS {h.version()}: {text}"}
+
+
 def _milp(red: Reduced, budget: float, gain: np.ndarray, time_limit: float, mip_gap: float,
-          min_must: float | None = None) -> dict:
-    """One HiGHS MILP of the model; x (bool over red.cand, or None), dual bound (gain units), status, message."""
+          min_must: float | None = None, start: np.ndarray | None = None, enough: float | None = None) -> dict:
+    """One HiGHS MILP of the model; x (bool over red.cand, or None), dual bound (gain units), status, message.
+
+    ``start`` (bool over red.cand, within budget) is a MIP start when ``highspy`` is installed; the search then
+    stops as soon as it finds a plan worth ``enough`` (gain units).
+    """
     k, m = red.mat.shape
     if k == 0 or m == 0:
         return {"x": np.zeros(m, dtype=bool), "bound": 0.0, "status": 0, "message": "empty model"}
     a, lb, ub = _model_arrays(red, budget)
-    constraints = [LinearConstraint(a, lb, ub)]
-    if min_must is not None:
-        row = sp.csr_matrix(np.concatenate([np.zeros(m), red.must])[None, :])
-        constraints.append(LinearConstraint(row, min_must - 1e-6, np.inf))
     c = np.concatenate([np.zeros(m), -np.asarray(gain, dtype=float)])
     integrality = np.concatenate([np.ones(m), np.zeros(k)])
-    res = milp(c, constraints=constraints, integrality=integrality, bounds=Bounds(0, 1),
-               options={"time_limit": max(float(time_limit), 0.01), "mip_rel_gap": float(mip_gap)})
-    x = None if res.x is None else res.x[:m] > 0.5
-    dual = getattr(res, "mip_dual_bound", None)
+    if min_must is not None:
+        a = sp.vstack([a, sp.csr_matrix(np.concatenate([np.zeros(m), red.must])[None, :])], format="csr")
+        lb, ub = np.append(lb, min_must - 1e-6), np.append(ub, np.inf)
+    if highs_available():
+        x0 = None
+        if start is not None and float(red.cost[start].sum()) <= budget:
+            y0 = (red.mat.astype(float) @ start.astype(float)) > 0
+            ok = min_must is None or float(red.must[y0].sum()) >= min_must - 1e-6
+            x0 = np.concatenate([start, y0]).astype(float) if ok else None
+        res = run_highs(c, a, lb, ub, integrality, time_limit, mip_gap, x0,
+                        None if enough is None else -float(enough))
+        x, fun, dual = res["x"], res["fun"], res["dual"]
+        status, message = res["status"], res["message"]
+    else:  # pragma: no cover - scipy's bundled HiGHS, no MIP start
+        sres = milp(c, constraints=[LinearConstraint(a, lb, ub)], integrality=integrality, bounds=Bounds(0, 1),
+                    options={"time_limit": max(float(time_limit), 0.01), "mip_rel_gap": float(mip_gap)})
+        x, fun, dual = sres.x, sres.fun, getattr(sres, "mip_dual_bound", None)
+        status, message = int(sres.status), str(sres.message)
+    x = None if x is None else x[:m] > 0.5
     if dual is not None and np.isfinite(dual):
         bound = -float(dual)
-    elif res.status == 0 and res.fun is not None:
-        bound = -float(res.fun)
+    elif status == 0 and fun is not None:
+        bound = -float(fun)
     else:
         bound = float(np.sum(gain))
-    return {"x": x, "bound": bound, "status": int(res.status), "message": str(res.message)}
+    return {"x": x, "bound": bound, "status": int(status), "message": message}
 
 
 def _value(red: Reduced, x: np.ndarray, gain: np.ndarray) -> float:
@@ -211,14 +297,29 @@ def _restrict(red: Reduced, cols: np.ndarray, budget: float, gain: np.ndarray) -
 
 
 def _incumbent(red: Reduced, budget: float, gain: np.ndarray, cols: np.ndarray, fixed: np.ndarray,
-               time_limit: float, mip_gap: float) -> np.ndarray | None:
-    """Solve the MILP restricted to ``cols``, with the ``fixed`` columns forced in (None if none found)."""
+               time_limit: float, mip_gap: float, enough: float = np.inf) -> np.ndarray | None:
+    """Solve the MILP restricted to ``cols``, with the ``fixed`` columns forced in (None if none found).
+
+    A lazy greedy completion of ``fixed`` comes first: it is returned as is when it is worth at least
+    ``enough`` (the caller's certified target), else it is the MILP's start.
+    """
     left = budget - float(red.cost[fixed].sum())
     if left < -1e-9 * max(budget, 1.0):
         return None
     done = (red.mat.astype(float) @ fixed.astype(float)) > 0
     sub, keep = _restrict(red, cols & ~fixed, max(left, 0.0), np.where(done, 0.0, gain))
-    res = _milp(sub, max(left, 0.0), sub.weight, time_limit, mip_gap)
+    start = None
+    if sub.mat.shape[0] and sub.mat.shape[1]:
+        picked, _ = _lazy_greedy(sub.mat.tocsc().astype(float), sub.weight, sub.cost, max(left, 0.0))
+        start = np.zeros(sub.mat.shape[1], dtype=bool)
+        start[picked] = True
+        x = fixed.copy()
+        x[keep[start]] = True
+        if _value(red, x, gain) >= enough:
+            return x
+    base = float(gain[done].sum())
+    res = _milp(sub, max(left, 0.0), sub.weight, time_limit, mip_gap, start=start,
+                enough=enough - base if np.isfinite(enough) else None)
     if res["x"] is None:
         return None
     x = fixed.copy()
@@ -255,7 +356,8 @@ def solve_exact(red: Reduced, budget: float, gain: np.ndarray, *, time_limit: fl
     support = x_lp > 1e-9
     best, z_best, msg, found = np.zeros(m, dtype=bool), 0.0, f"LP bound {z_lp:.6g}", False
     for label, fixed in (("LP ones fixed", x_lp > 1 - 1e-6), ("LP support", np.zeros(m, dtype=bool))):
-        x = _incumbent(red, budget, gain, support, fixed, 0.15 * time_limit, mip_gap / 4)
+        x = _incumbent(red, budget, gain, support, fixed, 0.15 * time_limit, mip_gap / 4,
+                       enough=(1 - mip_gap) * z_lp)
         if x is not None:
             found = True
             z = _value(red, x, gain)
@@ -269,7 +371,7 @@ def solve_exact(red: Reduced, budget: float, gain: np.ndarray, *, time_limit: fl
     free = support | (z_lp - reduced_cost >= z_best - 1e-9 * max(z_lp, 1.0))
     full, cols = _restrict(red, free, budget, gain)
     left = time_limit - (time.perf_counter() - start)
-    out = _milp(full, budget, full.weight, left, mip_gap)
+    out = _milp(full, budget, full.weight, left, mip_gap, start=best[cols] if found else None)
     x = best.copy()
     if out["x"] is not None:
         cand = np.zeros(m, dtype=bool)

@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 import divide
+from divide.raw import grid as G
 from divide.raw import points as P
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -68,7 +69,7 @@ def bench_size(n: int, communes, rows: list[dict], with_dask: bool) -> None:
 
     tests, t_gen = timed(lambda: model_speed_tests(n, communes))
     rows.append({"step": f"model_speed_tests ({n:,} points)", "n": n, "seconds": round(t_gen, 2)})
-    P._GRID_CACHE.clear()
+    G.GRID_CACHE.clear()
     table, t_cold = timed(lambda: P.aggregate_points(tests, communes, how=HOW))
     rep = table.attrs["points_report"]
     rows.append({"step": "aggregate_points, cold (grid built)", "n": n, "seconds": round(t_cold, 2),
@@ -92,14 +93,14 @@ def bench_size(n: int, communes, rows: list[dict], with_dask: bool) -> None:
     if with_dask:
         bench_exact_step(tests, communes, rows)
         bench_dask(tests, communes, table, rows)
-    del tests, ref, fast
+    tests = ref = fast = None  # free the memory before the next size
 
 
 def bench_exact_step(tests, communes, rows) -> None:
     import shapely
 
-    codes, geoms, _ = P._commune_geometries(communes)
-    grid = P._grid(codes, geoms, P._FINE_RESOLUTION)
+    codes, geoms, _ = G.commune_geometries(communes)
+    grid = G.commune_grid(codes, geoms, G.FINE_RESOLUTION)
     x, y, _ = P.check_points(tests)
     col = np.floor((x - grid.ox) / grid.resolution).astype(int)
     row = np.floor((grid.oy - y) / grid.resolution).astype(int)
@@ -107,7 +108,7 @@ def bench_exact_step(tests, communes, rows) -> None:
     sel = np.flatnonzero(ok)[grid.grid[row[ok], col[ok]] == -1][:300_000]
     pts = shapely.points(x[sel], y[sel])
     _, t_pred = timed(lambda: grid.tree.query(pts, predicate="intersects"))
-    sub = P._CommuneGrid.__new__(P._CommuneGrid)
+    sub = G.CommuneGrid.__new__(G.CommuneGrid)
     sub.__dict__.update(grid.__dict__)
     sub.grid = np.full((1, 1), -1, dtype=grid.grid.dtype)
     sub.ox, sub.oy, sub.width, sub.height, sub.resolution = -180.0, 90.0, 1, 1, 360.0

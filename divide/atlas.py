@@ -105,6 +105,9 @@ def run_atlas(
         from divide._errors import InputError
 
         raise InputError(f"unknown language {lang!r}", where="--lang", fix="use 'en' or 'vi'")
+    from divide.provenance import reproducible_environment
+
+    reproducible_environment()
     started = time.perf_counter()
     step = 0
 

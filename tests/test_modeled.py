@@ -9,6 +9,7 @@ import pytest
 
 from divide import InputError
 from divide.modeled import indicators as m
+from divide.modeled.covariates import province_dti_rank
 
 PCT_TARGETS = {
     "fiber_households_pct": 78.3,
@@ -189,7 +190,7 @@ def test_another_seed_changes_values_not_targets(communes, indicators):
 
 
 def test_dti_ranks_mapped_onto_2025_provinces(communes):
-    ranks = m._province_dti_rank(communes)
+    ranks = province_dti_rank(communes)
     assert len(ranks) == 34 and ranks.between(1, 63).all()
     assert ranks["01"] == 24 and ranks["22"] == 3  # Hà Nội and Quảng Ninh were not merged
     # Đà Nẵng (rank 1) merged with Quảng Nam (31): in between, weighted by population
@@ -208,3 +209,17 @@ def test_bad_input(communes):
     bad["villages_no_signal"] = bad["villages_total"] + 1
     with pytest.raises(InputError, match="must not exceed"):
         m.model_villages(communes.iloc[:5], bad)
+
+
+def test_shipped_villages_are_the_generated_ones(communes):
+    from divide.modeled.files import read_modeled_villages
+
+    lc = communes[communes["province_code"] == "12"]
+    shipped = read_modeled_villages(lc).set_index("village_id").sort_index()
+    generated = m.model_villages(lc).sort_index()
+    assert len(shipped) == len(generated) == int(m.model_indicators(lc)["villages_total"].sum()) > 0
+    for col in ["commune_code", "has_mobile_signal", "has_power", "has_fiber", "population"]:
+        assert shipped[col].tolist() == generated[col].tolist(), col
+    assert shipped.geometry.geom_equals_exact(generated.geometry, tolerance=1e-9).all()
+    other = read_modeled_villages(lc, seed=1)  # not the shipped seed: generated
+    assert other.attrs["seed"] == 1 and len(other) == len(generated)

@@ -244,3 +244,18 @@ def test_modeled_speed_tests_outside_share(communes):
     assert got.iloc[-n_box:].isna().all()  # the boxes at sea and abroad hold no commune
     assert got.iloc[:-n_box].notna().mean() > 0.99  # Lai Châu is inland: the rest fall in communes
     assert t.equals(model_speed_tests(20_000, lc, seed=1))
+
+
+def test_communes_are_an_explicit_input(squares):
+    pts = _points(CASES)
+    with pytest.raises(TypeError, match="communes"):
+        assign_points(pts)  # no hidden national default: the caller passes the communes
+    with pytest.raises(InputError, match="no commune table"):
+        aggregate_points(pts, None, columns="v")
+
+
+def test_lonlat_columns_found_by_name():
+    from divide.raw.points import lonlat_columns
+
+    assert lonlat_columns(pd.DataFrame(columns=["Kinh_Do", "vi_do", "v"])) == ("Kinh_Do", "vi_do")
+    assert lonlat_columns(pd.DataFrame(columns=["lon", "v"])) is None

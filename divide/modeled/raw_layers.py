@@ -44,7 +44,12 @@ import numpy as np
 import pandas as pd
 
 from divide import settings
-from divide._errors import DataNotFoundError
+from divide.geography.population import rasterize, read_population_grid
+from divide.modeled.files import read_modeled_villages
+from divide.modeled.indicators import model_indicators
+from divide.provenance import LABEL
+from divide.raw.coverage import DEFAULT_RANGES_KM, range_class
+from divide.raw.speed import lonlat_to_quadkey
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -67,43 +72,17 @@ _MAX_SITES_PER_COMMUNE = 400
 
 def _population_cells(communes: gpd.GeoDataFrame):
     """Population grid, the commune position (0-based, -1 none) of each cell, and the transform."""
-    import rasterio
-    from rasterio import features
-
-    if not settings.POPULATION_GRID.exists():
-        raise DataNotFoundError("population grid is missing", path=settings.POPULATION_GRID, fix="restore data/population/")
-    with rasterio.open(settings.POPULATION_GRID) as src:
-        pop = src.read(1, masked=True).filled(0).astype("float64")
-        transform = src.transform
-    pop[pop < 0] = 0.0
-    geoms = communes.geometry.values
-    ids = np.arange(1, len(communes) + 1)
-    grid = features.rasterize(zip(geoms, ids.tolist()), out_shape=pop.shape, transform=transform, fill=0,
-                              dtype="int32")
-    return pop, grid - 1, transform
+    grid = read_population_grid()
+    return grid.values, rasterize(communes.geometry, grid), grid.transform
 
 
-def _villages(communes: gpd.GeoDataFrame, seed: int) -> gpd.GeoDataFrame:
-    from divide.modeled.indicators import _VILLAGE_LAYER, MODELED_FILES, model_villages
-
-    path = settings.MODELED_DIR / MODELED_FILES["villages"]
-    if seed == settings.DEFAULT_SEED and path.exists():
-        import pyogrio
-
-        codes = communes.index.astype(str).tolist()
-        where = None if len(codes) > 500 else "commune_code IN (" + ",".join(f"'{c}'" for c in codes) + ")"
-        v = pyogrio.read_dataframe(path, layer=_VILLAGE_LAYER, where=where)
-        return v[v["commune_code"].isin(set(codes))]
-    return model_villages(communes, seed=seed)
-
-
-def model_sites(communes: gpd.GeoDataFrame | None = None, seed: int = settings.DEFAULT_SEED) -> gpd.GeoDataFrame:
+def model_sites(communes: gpd.GeoDataFrame, seed: int = settings.DEFAULT_SEED) -> gpd.GeoDataFrame:
     """Generate a modeled mobile-site layer consistent with the modeled indicators.
 
     Parameters
     ----------
     communes
-        Commune GeoDataFrame indexed by ``commune_code``; default all 3,321.
+        Commune GeoDataFrame indexed by ``commune_code`` (for example ``divide.load_communes()``).
     seed
         Seed (the modeled indicators and villages of the same seed are used).
 
@@ -126,15 +105,8 @@ def model_sites(communes: gpd.GeoDataFrame | None = None, seed: int = settings.D
     from pyproj import Transformer
     from scipy.spatial import cKDTree
 
-    from divide.geography.communes import load_communes
-    from divide.modeled.indicators import model_indicators
-    from divide.provenance import LABEL
-    from divide.raw.coverage import DEFAULT_RANGES_KM, _range_class
-
-    if communes is None:
-        communes = load_communes()
     ind = model_indicators(communes, seed=seed)
-    villages = _villages(communes, seed)
+    villages = read_modeled_villages(communes, seed)
     to_m = Transformer.from_crs(4326, settings.PROJECTED_CRS, always_xy=True)
     pop, cell_commune, tr = _population_cells(communes)
     rows, cols = np.nonzero((cell_commune >= 0) & (pop > 0))
@@ -146,7 +118,7 @@ def model_sites(communes: gpd.GeoDataFrame | None = None, seed: int = settings.D
     vx, vy = to_m.transform(villages.geometry.x.to_numpy(), villages.geometry.y.to_numpy())
     no_signal = ~villages["has_mobile_signal"].to_numpy(dtype=bool)
     dark = cKDTree(np.c_[vx[no_signal], vy[no_signal]]) if no_signal.any() else None
-    klass = _range_class(communes)
+    klass = range_class(communes)
     target = ind["mobile_4g_pop_pct"].to_numpy(dtype="float64") / 100.0
     rng = np.random.default_rng(np.random.SeedSequence([int(seed), _STREAM_SITES]))
 
@@ -241,7 +213,7 @@ def model_sites(communes: gpd.GeoDataFrame | None = None, seed: int = settings.D
 
 def model_speed_tests(
     n: int,
-    communes: gpd.GeoDataFrame | None = None,
+    communes: gpd.GeoDataFrame,
     seed: int = settings.DEFAULT_SEED,
     *,
     outside_share: float = OUTSIDE_SHARE,
@@ -255,7 +227,7 @@ def model_speed_tests(
     n
         Number of tests.
     communes
-        Communes where the tests are drawn (by population); default all.
+        Communes where the tests are drawn (by population), for example ``divide.load_communes()``.
     seed
         Seed.
     outside_share
@@ -281,13 +253,6 @@ def model_speed_tests(
     """
     import geopandas as gpd
 
-    from divide.geography.communes import load_communes
-    from divide.modeled.indicators import model_indicators
-    from divide.provenance import LABEL
-    from divide.raw.coverage import _range_class
-
-    if communes is None:
-        communes = load_communes()
     rng = np.random.default_rng(np.random.SeedSequence([int(seed), _STREAM_TESTS, int(n)]))
     pop, cell_commune, tr = _population_cells(communes)
     flat_c = cell_commune.ravel()
@@ -301,7 +266,7 @@ def model_speed_tests(
     lon = tr.c + (c + rng.random(n_in)) * tr.a
     lat = tr.f + (r + rng.random(n_in)) * tr.e
     com = flat_c[pick]
-    klass = _range_class(communes).to_numpy()
+    klass = range_class(communes).to_numpy()
     med_class = np.array([SPEED_MEDIANS_MBPS.get(k, 35.0) for k in klass])
     cov = model_indicators(communes, seed=seed)["mobile_4g_pop_pct"].fillna(0).to_numpy() / 100.0
     median = med_class[com] * (0.5 + 0.5 * cov[com])
@@ -317,8 +282,6 @@ def model_speed_tests(
     attrs = {"modeled": True, "source": "modeled", "label": LABEL, "seed": int(seed),
              "generator": "divide.modeled.raw_layers.model_speed_tests", "outside_share": outside_share}
     if tiles:
-        from divide.raw.speed import lonlat_to_quadkey
-
         frame = pd.DataFrame({"quadkey": lonlat_to_quadkey(lon, lat, zoom), "d": down * 1000.0, "u": up * 1000.0})
         g = frame.groupby("quadkey", sort=True)
         out = pd.DataFrame({"avg_d_kbps": g["d"].mean().round().astype("int64"),

@@ -1,1 +1,1 @@
-"""Raw layers to commune indicators: points (grid, dask), coverage, speed tests, villages."""
+"""Raw layers to commune indicators: points (checks, grid, aggregation, dask engine), coverage, speed tests, villages."""

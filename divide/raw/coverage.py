@@ -32,13 +32,15 @@ import pandas as pd
 
 from divide import settings
 from divide._errors import DataNotFoundError, InputError
+from divide.geography.population import zonal_sums
 from divide.provenance import carry
-from divide.raw.points import assign_points, check_points
+from divide.raw.checks import check_points
+from divide.raw.points import assign_points
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
-__all__ = ["DEFAULT_RANGES_KM", "TECHNOLOGIES", "coverage_from_sites", "coverage_layer", "site_ranges"]
+__all__ = ["DEFAULT_RANGES_KM", "TECHNOLOGIES", "coverage_from_sites", "coverage_layer", "range_class", "site_ranges"]
 
 TECHNOLOGIES = ("2G", "3G", "4G", "5G")
 _FOUR_G = ("4G", "5G")
@@ -54,9 +56,15 @@ DEFAULT_RANGES_KM = pd.DataFrame(
 )
 
 
+def range_class(communes: pd.DataFrame) -> pd.Series:
+    """"urban" or "rural" per commune, the class of :data:`DEFAULT_RANGES_KM` (special zones and unknown classes count as rural).
 
-def _range_class(communes: pd.DataFrame) -> pd.Series:
-    """"urban" or "rural" per commune (special zones and unknown classes count as rural)."""
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> range_class(pd.DataFrame({"commune_type": ["phuong", "xa", "dac_khu"]})).tolist()
+    ['urban', 'rural', 'rural']
+    """
     if "urban_rural" in communes.columns:
         cls = communes["urban_rural"].astype(str)
     elif "commune_type" in communes.columns:
@@ -77,7 +85,7 @@ def _range_table(ranges: pd.DataFrame | dict) -> pd.DataFrame:
     return table.reindex(DEFAULT_RANGES_KM.index)[["urban", "rural"]].astype("float64")
 
 
-def site_ranges(sites: gpd.GeoDataFrame, communes: pd.DataFrame | None = None, *,
+def site_ranges(sites: gpd.GeoDataFrame, communes: pd.DataFrame, *,
                 ranges: pd.DataFrame | dict | None = None) -> pd.Series:
     """Range in km of each site: its ``range_km`` if given, else the default of its technology and class.
 
@@ -100,12 +108,8 @@ def site_ranges(sites: gpd.GeoDataFrame, communes: pd.DataFrame | None = None, *
     todo = out.isna().to_numpy()
     if todo.any():
         tech = _technology(sites)
-        if communes is None:
-            from divide.geography.communes import load_communes
-
-            communes = load_communes()
         code = assign_points(sites[todo], communes, repair=True)
-        cls = _range_class(communes).reindex(code.astype(object)).fillna("rural").to_numpy()
+        cls = range_class(communes).reindex(code.astype(object)).fillna("rural").to_numpy()
         t = tech[todo].to_numpy()
         vals = [table.loc[a, b] if a in table.index else np.nan for a, b in zip(t, cls)]
         out[todo] = vals
@@ -207,7 +211,7 @@ def _pieces(communes: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, radius: pd.Seri
     return {"4g": c4, "any": cany, "gap": out}
 
 
-def coverage_layer(sites: gpd.GeoDataFrame, communes: gpd.GeoDataFrame | None = None, *,
+def coverage_layer(sites: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, *,
                    ranges: pd.DataFrame | dict | None = None, repair: bool = False) -> gpd.GeoDataFrame:
     """Coverage polygons per commune, as a map layer.
 
@@ -216,7 +220,7 @@ def coverage_layer(sites: gpd.GeoDataFrame, communes: gpd.GeoDataFrame | None = 
     sites
         Site points with ``technology`` and/or ``range_km``.
     communes
-        Commune GeoDataFrame indexed by ``commune_code``; default all.
+        Commune GeoDataFrame indexed by ``commune_code`` (for example ``divide.load_communes()``).
     ranges
         A table like :data:`DEFAULT_RANGES_KM` (technology × urban/rural) replacing the defaults.
     repair
@@ -242,10 +246,6 @@ def coverage_layer(sites: gpd.GeoDataFrame, communes: gpd.GeoDataFrame | None = 
     import geopandas as gpd
     import shapely
 
-    if communes is None:
-        from divide.geography.communes import load_communes
-
-        communes = load_communes()
     clean, _ = _sites_checked(sites, repair)
     radius = site_ranges(clean, communes, ranges=ranges)
     pieces = _pieces(communes, clean, radius)
@@ -262,63 +262,9 @@ def coverage_layer(sites: gpd.GeoDataFrame, communes: gpd.GeoDataFrame | None = 
     return out
 
 
-def _zonal_sum(grid: Path, geoms: np.ndarray) -> np.ndarray:
-    """Exact population sums (exactextract) of EPSG:4326 polygons; 0 for missing/empty ones.
-
-    The polygons go to exactextract as WKB through a small feature source:
-    its GeoDataFrame source serialises every polygon to GeoJSON text, which
-    took most of the time on coverage polygons (7.4 s against about 1 s for
-    the national layers, measured on this machine).
-    """
-    import shapely
-    from exactextract import exact_extract
-    from exactextract.feature import Feature, FeatureSource
-
-    class _WkbFeature(Feature):
-        def __init__(self, k: int, wkb: bytes) -> None:
-            super().__init__()
-            self.k, self.wkb = k, wkb
-
-        def geometry(self) -> bytes:
-            return self.wkb
-
-        def get(self, name: str) -> int:
-            return self.k
-
-        def fields(self) -> list[str]:
-            return ["k"]
-
-    class _WkbSource(FeatureSource):
-        def __init__(self, keys: np.ndarray, wkbs: np.ndarray) -> None:
-            super().__init__()
-            self.keys, self.wkbs = keys, wkbs
-
-        def count(self) -> int:
-            return len(self.keys)
-
-        def __iter__(self):
-            for k, w in zip(self.keys.tolist(), self.wkbs):
-                yield _WkbFeature(k, w)
-
-        def srs_wkt(self) -> str:
-            import pyproj
-
-            return pyproj.CRS.from_user_input(settings.GEOGRAPHIC_CRS).to_wkt()
-
-    out = np.zeros(len(geoms))
-    ok = np.array([g is not None and not shapely.is_empty(g) for g in geoms], dtype=bool)
-    if not ok.any():
-        return out
-    keys = np.flatnonzero(ok)
-    source = _WkbSource(keys, shapely.to_wkb(np.asarray(geoms[ok], dtype=object)))
-    res = exact_extract(str(grid), source, "sum", include_cols=["k"], output="pandas")
-    out[res["k"].to_numpy(dtype="int64")] = res["sum"].fillna(0).to_numpy(dtype="float64")
-    return out
-
-
 def coverage_from_sites(
     sites: gpd.GeoDataFrame,
-    communes: gpd.GeoDataFrame | None = None,
+    communes: gpd.GeoDataFrame,
     *,
     ranges: pd.DataFrame | dict | None = None,
     population_grid: str | Path | None = None,
@@ -333,7 +279,7 @@ def coverage_from_sites(
         Site points (GeoDataFrame) with ``technology`` (2G/3G/4G/5G) and/or
         ``range_km``.
     communes
-        Commune GeoDataFrame indexed by ``commune_code``; default all 3,321.
+        Commune GeoDataFrame indexed by ``commune_code`` (for example ``divide.load_communes()``).
     ranges
         Replacement for :data:`DEFAULT_RANGES_KM` (technology × urban/rural).
     population_grid
@@ -369,10 +315,6 @@ def coverage_from_sites(
     import geopandas as gpd
     import shapely
 
-    if communes is None:
-        from divide.geography.communes import load_communes
-
-        communes = load_communes()
     grid = Path(population_grid) if population_grid is not None else settings.POPULATION_GRID
     if not grid.exists():
         raise DataNotFoundError("population grid not found", path=grid, fix="restore data/population/ or pass population_grid=")
@@ -389,9 +331,9 @@ def coverage_from_sites(
             arr[ok] = gpd.GeoSeries(list(geoms[ok]), crs=settings.PROJECTED_CRS).to_crs(settings.GEOGRAPHIC_CRS).values
         back[layer] = arr
     cgeoms = np.asarray(communes.geometry.to_crs(settings.GEOGRAPHIC_CRS).values, dtype=object)
-    pop = _zonal_sum(grid, cgeoms)
-    pop4 = np.minimum(_zonal_sum(grid, back["4g"]), pop)
-    popany = np.minimum(_zonal_sum(grid, back["any"]), pop)
+    pop = zonal_sums(cgeoms, grid)
+    pop4 = np.minimum(zonal_sums(back["4g"], grid), pop)
+    popany = np.minimum(zonal_sums(back["any"], grid), pop)
     out = pd.DataFrame(index=pd.Index(communes.index.astype(str), name="commune_code"))
     site_code = assign_points(clean, communes, repair=True)
     tech = _technology(clean)

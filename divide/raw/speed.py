@@ -27,11 +27,8 @@ import pandas as pd
 
 from divide._errors import InputError
 from divide.provenance import carry
-from divide.raw.points import (
-    PointsReport,
-    aggregate_points,
-    check_speed_unit,
-)
+from divide.raw.checks import PointsReport, check_speed_unit, lonlat_columns
+from divide.raw.points import aggregate_points
 
 __all__ = ["MIN_TESTS", "speed_indicators", "quadkey_to_lonlat", "lonlat_to_quadkey"]
 
@@ -109,7 +106,7 @@ def _pick(frame: pd.DataFrame, names: Sequence[str], what: str) -> str:
 
 def speed_indicators(
     tests: pd.DataFrame,
-    communes: pd.DataFrame | None = None,
+    communes: pd.DataFrame,
     *,
     min_tests: int = MIN_TESTS,
     thresholds: Sequence[float] = (25,),
@@ -130,8 +127,8 @@ def speed_indicators(
         Ookla's ``avg_d_kbps``/``avg_u_kbps``), and optionally ``tests`` (the
         number of tests a row stands for; default 1).
     communes
-        Commune GeoDataFrame indexed by ``commune_code``; default all.
-        ``population`` gives tests per 1,000 people.
+        Commune GeoDataFrame indexed by ``commune_code`` (for example
+        ``divide.load_communes()``); its ``population`` gives tests per 1,000 people.
     min_tests
         Fewer tests than this withholds the commune's speeds (NaN, ``withheld``).
     thresholds
@@ -139,7 +136,7 @@ def speed_indicators(
         share of tests (by test count) below each.
     unit
         Unit of the speed columns; default from their names (``*_kbps`` is
-        kbps) and checked against magnitudes (:func:`divide.raw.points.check_speed_unit`).
+        kbps) and checked against magnitudes (:func:`divide.raw.checks.check_speed_unit`).
     repair
         Fix repairable problems (unit, swapped coordinates, missing CRS...) and report them.
     engine, engine_options
@@ -199,11 +196,7 @@ def speed_indicators(
     out["download_mean_mbps"] = agg["download_mean"]
     out["upload_median_mbps"] = agg["upload_median"]
     out["upload_mean_mbps"] = agg["upload_mean"]
-    pop = communes["population"].reindex(out.index) if communes is not None and "population" in communes else None
-    if pop is None and communes is None:
-        from divide.geography.communes import load_communes
-
-        pop = load_communes()["population"].reindex(out.index)
+    pop = communes["population"].reindex(out.index) if "population" in communes else None
     p = np.full(len(out), np.nan) if pop is None else pop.to_numpy(dtype="float64", na_value=np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["tests_per_1000"] = np.where(p > 0, out["tests"].to_numpy() / p * 1000.0, np.nan)
@@ -237,9 +230,7 @@ def _as_points(tests: pd.DataFrame) -> pd.DataFrame:
         out = pd.DataFrame(tests).drop(columns=[c for c in ("lon", "lat") if c in tests.columns]).copy()
         out["lon"], out["lat"] = lon, lat
         return out
-    from divide.raw.points import _lonlat_columns
-
-    cols = _lonlat_columns(tests)
+    cols = lonlat_columns(tests)
     if cols is None:
         raise InputError("speed tests have no geometry, lon/lat or quadkey column",
                          where=f"columns {list(tests.columns)[:12]}", fix="add lon/lat (EPSG:4326) or quadkey")

@@ -27,7 +27,8 @@ import pandas as pd
 from divide import settings
 from divide._errors import InputError
 from divide.provenance import carry
-from divide.raw.points import assign_points, check_points
+from divide.raw.checks import check_points
+from divide.raw.points import assign_points
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -46,7 +47,7 @@ def _flag(villages: pd.DataFrame, column: str) -> pd.Series:
                          fix="read the layer with divide.read_villages, which parses có/không, 1/0, yes/no") from err
 
 
-def village_indicators(villages: pd.DataFrame, communes: pd.DataFrame | None = None, *,
+def village_indicators(villages: pd.DataFrame, communes: pd.DataFrame, *,
                        repair: bool = False) -> pd.DataFrame:
     """Per-commune ``villages_total``, ``villages_no_signal`` and ``villages_no_power``.
 
@@ -57,7 +58,7 @@ def village_indicators(villages: pd.DataFrame, communes: pd.DataFrame | None = N
         the shipped modeled layer) with ``has_mobile_signal`` and ``has_power``;
         or a table with ``commune_code`` and no geometry.
     communes
-        Commune GeoDataFrame indexed by ``commune_code``; default all.
+        Commune GeoDataFrame indexed by ``commune_code`` (for example ``divide.load_communes()``).
     repair
         Fix repairable point-layer problems and report them.
 
@@ -77,10 +78,6 @@ def village_indicators(villages: pd.DataFrame, communes: pd.DataFrame | None = N
     >>> village_indicators(v, lc).loc[lc.index[0]].tolist()
     [3, 1, 2]
     """
-    if communes is None:
-        from divide.geography.communes import load_communes
-
-        communes = load_communes()
     signal = _flag(villages, "has_mobile_signal")
     power = _flag(villages, "has_power")
     report: dict = {}

@@ -38,8 +38,8 @@ from _timing import timed  # bench/_timing.py (scripts run from bench/)
 
 import divide
 from divide.analysis.hotspots import (
-    projected_centroids,
     contiguity_graph,
+    projected_centroids,
     spatial_patterns,
 )
 from divide.analysis.index import compute_index

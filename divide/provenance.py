@@ -233,11 +233,13 @@ def mark_modeled(table: Any, source: str = SOURCE) -> Any:
 
 
 def carry(source: Any, target: Any, *more: Any) -> Any:
-    """Carry the modeled label of ``source`` (and of ``more`` inputs) over to ``target``.
+    """Carry the modeled label of ``source`` (and of ``more`` inputs) over to ``target``; return ``target``.
 
     pandas drops or merges ``attrs`` in joins and concatenations; call this on
-    the result so a table computed from modeled inputs stays labelled. A target
-    is modeled when any input is. Returns ``target``.
+    the result so a table computed from modeled inputs stays labelled. The
+    target is modeled when any input is (a table counts as modeled by
+    :func:`is_modeled`): ``attrs["modeled"]`` is set to ``True`` or ``False``,
+    and ``attrs["label"]`` to :data:`LABEL` when modeled.
 
     Examples
     --------
@@ -245,13 +247,16 @@ def carry(source: Any, target: Any, *more: Any) -> Any:
     >>> a = mark_modeled(pd.DataFrame({"x": [1]}, index=["00004"]))
     >>> b = pd.DataFrame({"y": [2]}, index=["00004"])
     >>> joined = b.join(a)
-    >>> carry(a, joined).attrs.get("modeled"), carry(b, b.copy()).attrs.get("modeled")
-    (True, None)
+    >>> carry(a, joined).attrs["modeled"], carry(b, b.copy()).attrs["modeled"]
+    (True, False)
     """
-    for s in (source, *more):
-        if bool(getattr(s, "attrs", {}).get("modeled")):
-            mark_modeled(target)
-            break
+    modeled = any(is_modeled(s) if hasattr(s, "columns") else bool(getattr(s, "attrs", {}).get("modeled"))
+                  for s in (source, *more) if s is not None)
+    target.attrs["modeled"] = modeled
+    if modeled:
+        target.attrs["label"] = LABEL
+    else:
+        target.attrs.pop("label", None)
     return target
 
 

@@ -93,6 +93,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return 2
+    from divide.provenance import reproducible_environment
+
+    reproducible_environment()
     try:
         _check_paths(args)
         return handler(args)

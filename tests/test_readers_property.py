@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -72,7 +73,10 @@ def test_random_csv_dialects_and_encodings_account_for_every_row(tmp_path, lai_c
     writer.writerow(header)
     writer.writerows(rows)
     path = tmp_path / "table.csv"
-    path.write_bytes(buf.getvalue().encode(encoding))
+    text = buf.getvalue()
+    if encoding == "cp1258":  # Windows-1258 writes tone marks as combining characters
+        text = unicodedata.normalize("NFD", text)
+    path.write_bytes(text.encode(encoding))
     expected_rows = sum(1 for r in rows if any(cell.strip() for cell in r))
     result = _read(path, lai_chau)
     if result is None:

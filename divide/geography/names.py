@@ -3,7 +3,13 @@
 Matching ignores diacritics (``đ`` counts as ``d``), case, punctuation and
 administrative prefixes ("Tỉnh", "Thành phố", "TP.", "Xã", "Phường", "P.",
 "Đặc khu", ...), so that "Lao Cai", "lào cai" and "Tỉnh Lào Cai" all match
-"Lào Cai". Names are stored in Unicode NFC.
+"Lào Cai" (:func:`match_key`). Names are stored in Unicode NFC.
+
+Where the prefix or the diacritics tell two places apart (the old communes
+"Thị trấn Yên Viên" and "Xã Yên Viên"), stricter keys come first:
+:func:`exact_key` (diacritics and written-out prefix kept), :func:`bare_key`
+(diacritics kept, prefix removed) and :func:`full_key` (folded, prefix
+written out).
 """
 
 from __future__ import annotations
@@ -13,24 +19,37 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["PREFIX_RE", "nfc", "fold", "match_key", "closest", "pad_code"]
+__all__ = [
+    "PREFIX_RE", "WRITTEN_PREFIX_RE", "WRITTEN_PREFIXES", "ABBREVIATIONS", "nfc", "fold", "match_key", "exact_key", "bare_key",
+    "full_key", "closest", "pad_code",
+]
 
-# Administrative prefixes, longest first. They are stripped in their written
-# form (with diacritics) so that real names that fold to the same letters
-# ("Quan Hóa" is not "Quận Hóa", "Tịnh Biên" is not "Tỉnh Biên") are kept.
-# A name typed without any diacritics has its prefixes stripped in ASCII form.
-_PREFIXES = (
-    "thành phố", "đặc khu", "thị trấn", "thị xã", "phường", "huyện", "quận",
-    "tỉnh", "tp", "tx", "tt", "xã", "p", "q", "h", "x",
-)
+#: Administrative prefixes as written in full (lower case).
+WRITTEN_PREFIXES = ("thành phố", "đặc khu", "thị trấn", "thị xã", "phường", "huyện", "quận", "tỉnh", "xã")
+#: Abbreviated prefixes and what they stand for.
+ABBREVIATIONS = {
+    "tp": "thành phố", "tx": "thị xã", "tt": "thị trấn", "p": "phường", "x": "xã", "q": "quận", "h": "huyện",
+}
+# Prefixes are stripped in their written form (with diacritics) so that real
+# names that fold to the same letters ("Quan Hóa" is not "Quận Hóa", "Tịnh
+# Biên" is not "Tỉnh Biên") are kept. A name typed without any diacritics has
+# its prefixes stripped in ASCII form.
+_PREFIXES = (*WRITTEN_PREFIXES, *ABBREVIATIONS)
+
+
+def _alternatives(prefixes: Iterable[str]) -> str:
+    return "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
 
 
 def _prefix_re(prefixes: Iterable[str]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(p) for p in prefixes)
-    return re.compile(r"^(?:" + alternatives + r")(?:\s+|\.\s*)")
+    return re.compile(r"^(?:" + _alternatives(prefixes) + r")(?:\s+|\.\s*)")
 
 
+#: A leading prefix, written out or abbreviated ("Phường ", "P.", "TP. ").
 PREFIX_RE = _prefix_re(_PREFIXES)
+#: A leading prefix written out in full and followed by a name ("phường sa pả").
+WRITTEN_PREFIX_RE = re.compile(r"^(?:" + _alternatives(WRITTEN_PREFIXES) + r")\s+(?=\S)")
+_ABBREVIATION_RE = re.compile(r"^(" + _alternatives(ABBREVIATIONS) + r")(?:\.\s*|\s+)(?=\S)")
 _ASCII_PREFIX_RE = _prefix_re(
     sorted({unicodedata.normalize("NFD", p).encode("ascii", "ignore").decode().replace("đ", "d") for p in _PREFIXES}
            | {"dac khu"}, key=len, reverse=True)
@@ -89,6 +108,51 @@ def match_key(text: str) -> str:
     key = fold(key).replace(".", " ")
     key = re.sub(r"\b0+(\d)", r"\1", key)
     return re.sub(r"\s+", " ", key).strip()
+
+
+def _written_out(name: str) -> str:
+    """Lower case, NFC, a leading abbreviation written out: 'P. 01' -> 'phường 01'."""
+    text = nfc(name).lower()
+    return _ABBREVIATION_RE.sub(lambda m: ABBREVIATIONS[m.group(1)] + " ", text, count=1)
+
+
+def _tidy(key: str) -> str:
+    """Leading zeros of numbers and repeated spaces removed."""
+    key = re.sub(r"\b0+(\d)", r"\1", key)
+    return re.sub(r"\s+", " ", key).strip()
+
+
+def exact_key(name: str) -> str:
+    """Key that keeps diacritics and the prefix, written out: lower case, numbers without leading zeros.
+
+    Examples
+    --------
+    >>> exact_key("P. Sa Pả"), exact_key("TT. Yên Viên"), exact_key("Phường 01")
+    ('phường sa pả', 'thị trấn yên viên', 'phường 1')
+    """
+    return _tidy(_written_out(name))
+
+
+def bare_key(name: str) -> str:
+    """Key that keeps diacritics but drops a prefix: :func:`exact_key` without it.
+
+    Examples
+    --------
+    >>> bare_key("Phường Sa Pả"), bare_key("x. Sà Phìn"), bare_key("Xã")
+    ('sa pả', 'sà phìn', 'xã')
+    """
+    return WRITTEN_PREFIX_RE.sub("", exact_key(name), count=1)
+
+
+def full_key(name: str) -> str:
+    """Folded key (no diacritics) with the prefix written out, so that "Xã X" and "Thị trấn X" differ.
+
+    Examples
+    --------
+    >>> full_key("P. 01"), full_key("TT Yên Viên"), full_key("Thị trấn Yên Viên") == full_key("tt. yen vien")
+    ('phuong 1', 'thi tran yen vien', True)
+    """
+    return _tidy(fold(_written_out(name)).replace(".", " "))
 
 
 def closest(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:

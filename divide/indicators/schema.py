@@ -124,121 +124,72 @@ class Column:
         return ", ".join(parts)
 
 
-def _pct(name, en, vi, short, aliases):
-    return Column(name, en, vi, "%", "pct", 0.0, 100.0, "higher", None, short, tuple(aliases))
+def _pct(name: str, en: str, vi: str, short: str) -> Column:
+    return Column(name, en, vi, "%", "pct", 0.0, 100.0, "higher", None, short, _INDICATOR_ALIASES[name])
 
 
-def _count(name, en, vi, short, direction, le, aliases):
-    return Column(name, en, vi, "count", "count", 0.0, None, direction, le, short, tuple(aliases))
+def _count(name: str, en: str, vi: str, short: str, direction: Direction, le: str | None) -> Column:
+    return Column(name, en, vi, "count", "count", 0.0, None, direction, le, short, _INDICATOR_ALIASES[name])
 
 
-#: The nine commune indicators, in the order of the schema (issue 3).
+#: Other names users write for each indicator (see :func:`canonical_name`).
+_INDICATOR_ALIASES: dict[str, tuple[str, ...]] = {
+    "fiber_households_pct": (
+        "Tỷ lệ hộ có cáp quang", "Tỷ lệ hộ gia đình có cáp quang", "Tỷ lệ hộ được phủ cáp quang",
+        "Tỷ lệ hộ gia đình được phủ cáp quang", "ty_le_ho_cap_quang", "ho_cap_quang", "cap_quang_ho",
+        "fibre_households_pct", "ftth_households_pct", "households_fiber_pct", "fiber_households", "fiber_hous",
+    ),
+    "fiber_villages_pct": (
+        "Tỷ lệ thôn có cáp quang", "Tỷ lệ thôn, bản có cáp quang", "Tỷ lệ thôn bản có cáp quang",
+        "Tỷ lệ thôn, bản, tổ dân phố có cáp quang", "ty_le_thon_cap_quang", "thon_cap_quang", "fibre_villages_pct",
+        "villages_fiber_pct", "fiber_villages", "fiber_vill",
+    ),
+    "mobile_4g_pop_pct": (
+        "Tỷ lệ dân số được phủ sóng 4G", "Tỷ lệ dân số phủ sóng 4G", "Phủ sóng 4G", "phu_song_4g",
+        "ty_le_phu_song_4g", "4g_coverage_pct", "population_4g_pct", "pop_4g_pct", "mobile_4g_pct", "mobile_4g_",
+    ),
+    "villages_total": (
+        "Số thôn", "Tổng số thôn", "Số thôn, bản", "Số thôn bản", "Số thôn, bản, tổ dân phố", "so_thon",
+        "tong_so_thon", "villages", "n_villages", "village_count", "villages_t",
+    ),
+    "villages_no_signal": (
+        "Số thôn lõm sóng", "Số thôn chưa có sóng", "Số thôn chưa có sóng di động", "Số thôn không có sóng di động",
+        "Thôn lõm sóng", "so_thon_lom_song", "thon_lom_song", "lom_song", "villages_without_signal",
+        "villages_no_mobile_signal", "dead_zone_villages",
+    ),
+    "villages_no_power": (
+        "Số thôn chưa có điện", "Số thôn chưa có điện lưới", "Số thôn không có điện lưới", "so_thon_chua_co_dien",
+        "thon_chua_co_dien", "villages_without_power", "villages_no_electricity",
+    ),
+    "online_services_pct": (
+        "Tỷ lệ người dân sử dụng dịch vụ công trực tuyến", "Tỷ lệ sử dụng dịch vụ công trực tuyến",
+        "Dịch vụ công trực tuyến", "dvc_truc_tuyen", "ty_le_dvctt", "dvctt", "online_public_services_pct",
+        "e_services_pct", "online_ser",
+    ),
+    "smartphone_adults_pct": (
+        "Tỷ lệ người trưởng thành có điện thoại thông minh", "Tỷ lệ dân số trưởng thành có điện thoại thông minh",
+        "Điện thoại thông minh", "dien_thoai_thong_minh", "ty_le_smartphone", "smartphone_pct", "smartphone_adults",
+    ),
+    "digital_payment_adults_pct": (
+        "Tỷ lệ người trưởng thành có tài khoản thanh toán",
+        "Tỷ lệ người trưởng thành có tài khoản ngân hàng hoặc mobile money",
+        "Tỷ lệ người trưởng thành có tài khoản", "Tài khoản thanh toán", "tai_khoan_thanh_toan",
+        "digital_payment_pct", "account_ownership_pct", "payment_account_pct", "digital_pa",
+    ),
+}
+
+#: The nine commune indicators, in the order of the schema (issue 3): name, English, Vietnamese, Shapefile name
+#: (and for counts the better direction and the column they may not exceed).
 INDICATORS: tuple[Column, ...] = (
-    _pct(
-        "fiber_households_pct",
-        "households passed by fibre (FTTH)",
-        "tỷ lệ hộ gia đình được phủ cáp quang (FTTH)",
-        "fiber_hh",
-        [
-            "Tỷ lệ hộ có cáp quang", "Tỷ lệ hộ gia đình có cáp quang", "Tỷ lệ hộ được phủ cáp quang",
-            "Tỷ lệ hộ gia đình được phủ cáp quang", "ty_le_ho_cap_quang", "ho_cap_quang", "cap_quang_ho",
-            "fibre_households_pct", "ftth_households_pct", "households_fiber_pct", "fiber_households",
-            "fiber_hous",
-        ],
-    ),
-    _pct(
-        "fiber_villages_pct",
-        "villages (thôn, bản, tổ dân phố) reached by fibre",
-        "tỷ lệ thôn, bản, tổ dân phố có cáp quang",
-        "fiber_vil",
-        [
-            "Tỷ lệ thôn có cáp quang", "Tỷ lệ thôn, bản có cáp quang", "Tỷ lệ thôn bản có cáp quang",
-            "Tỷ lệ thôn, bản, tổ dân phố có cáp quang", "ty_le_thon_cap_quang", "thon_cap_quang",
-            "fibre_villages_pct", "villages_fiber_pct", "fiber_villages", "fiber_vill",
-        ],
-    ),
-    _pct(
-        "mobile_4g_pop_pct",
-        "population covered by 4G",
-        "tỷ lệ dân số được phủ sóng 4G",
-        "mob4g_pop",
-        [
-            "Tỷ lệ dân số được phủ sóng 4G", "Tỷ lệ dân số phủ sóng 4G", "Phủ sóng 4G", "phu_song_4g",
-            "ty_le_phu_song_4g", "4g_coverage_pct", "population_4g_pct", "pop_4g_pct", "mobile_4g_pct",
-            "mobile_4g_",
-        ],
-    ),
-    _count(
-        "villages_total",
-        "villages (thôn, bản, tổ dân phố) in the commune",
-        "số thôn, bản, tổ dân phố của xã",
-        "vil_total",
-        "context",
-        None,
-        [
-            "Số thôn", "Tổng số thôn", "Số thôn, bản", "Số thôn bản", "Số thôn, bản, tổ dân phố",
-            "so_thon", "tong_so_thon", "villages", "n_villages", "village_count", "villages_t",
-        ],
-    ),
-    _count(
-        "villages_no_signal",
-        "villages without mobile signal (lõm sóng)",
-        "số thôn, bản lõm sóng (chưa có sóng di động)",
-        "vil_nosig",
-        "lower",
-        "villages_total",
-        [
-            "Số thôn lõm sóng", "Số thôn chưa có sóng", "Số thôn chưa có sóng di động",
-            "Số thôn không có sóng di động", "Thôn lõm sóng", "so_thon_lom_song", "thon_lom_song",
-            "lom_song", "villages_without_signal", "villages_no_mobile_signal", "dead_zone_villages",
-        ],
-    ),
-    _count(
-        "villages_no_power",
-        "villages without grid electricity",
-        "số thôn, bản chưa có điện lưới",
-        "vil_nopow",
-        "lower",
-        "villages_total",
-        [
-            "Số thôn chưa có điện", "Số thôn chưa có điện lưới", "Số thôn không có điện lưới",
-            "so_thon_chua_co_dien", "thon_chua_co_dien", "villages_without_power", "villages_no_electricity",
-        ],
-    ),
-    _pct(
-        "online_services_pct",
-        "people using online public services",
-        "tỷ lệ người dân sử dụng dịch vụ công trực tuyến",
-        "online_svc",
-        [
-            "Tỷ lệ người dân sử dụng dịch vụ công trực tuyến", "Tỷ lệ sử dụng dịch vụ công trực tuyến",
-            "Dịch vụ công trực tuyến", "dvc_truc_tuyen", "ty_le_dvctt", "dvctt",
-            "online_public_services_pct", "e_services_pct", "online_ser",
-        ],
-    ),
-    _pct(
-        "smartphone_adults_pct",
-        "adults with a smartphone",
-        "tỷ lệ người trưởng thành có điện thoại thông minh",
-        "smartphone",
-        [
-            "Tỷ lệ người trưởng thành có điện thoại thông minh",
-            "Tỷ lệ dân số trưởng thành có điện thoại thông minh", "Điện thoại thông minh",
-            "dien_thoai_thong_minh", "ty_le_smartphone", "smartphone_pct", "smartphone_adults",
-        ],
-    ),
-    _pct(
-        "digital_payment_adults_pct",
-        "adults with a bank or mobile-money account",
-        "tỷ lệ người trưởng thành có tài khoản ngân hàng hoặc tiền di động (Mobile Money)",
-        "dig_pay",
-        [
-            "Tỷ lệ người trưởng thành có tài khoản thanh toán",
-            "Tỷ lệ người trưởng thành có tài khoản ngân hàng hoặc mobile money",
-            "Tỷ lệ người trưởng thành có tài khoản", "Tài khoản thanh toán", "tai_khoan_thanh_toan",
-            "digital_payment_pct", "account_ownership_pct", "payment_account_pct", "digital_pa",
-        ],
-    ),
+    _pct("fiber_households_pct", "households passed by fibre (FTTH)", "tỷ lệ hộ gia đình được phủ cáp quang (FTTH)", "fiber_hh"),
+    _pct("fiber_villages_pct", "villages (thôn, bản, tổ dân phố) reached by fibre", "tỷ lệ thôn, bản, tổ dân phố có cáp quang", "fiber_vil"),
+    _pct("mobile_4g_pop_pct", "population covered by 4G", "tỷ lệ dân số được phủ sóng 4G", "mob4g_pop"),
+    _count("villages_total", "villages (thôn, bản, tổ dân phố) in the commune", "số thôn, bản, tổ dân phố của xã", "vil_total", "context", None),
+    _count("villages_no_signal", "villages without mobile signal (lõm sóng)", "số thôn, bản lõm sóng (chưa có sóng di động)", "vil_nosig", "lower", "villages_total"),
+    _count("villages_no_power", "villages without grid electricity", "số thôn, bản chưa có điện lưới", "vil_nopow", "lower", "villages_total"),
+    _pct("online_services_pct", "people using online public services", "tỷ lệ người dân sử dụng dịch vụ công trực tuyến", "online_svc"),
+    _pct("smartphone_adults_pct", "adults with a smartphone", "tỷ lệ người trưởng thành có điện thoại thông minh", "smartphone"),
+    _pct("digital_payment_adults_pct", "adults with a bank or mobile-money account", "tỷ lệ người trưởng thành có tài khoản ngân hàng hoặc tiền di động (Mobile Money)", "dig_pay"),
 )
 
 INDICATOR_NAMES: tuple[str, ...] = tuple(c.name for c in INDICATORS)

@@ -1,71 +1,21 @@
-"""Check a commune indicator table against "đúng, đủ, sạch, sống".
-
-The national data programme's motto is the validator's checklist:
-
-* **đúng / correct**: values are numbers, in range (shares 0–100, counts
-  ≥ 0 and whole), counts do not exceed ``villages_total``, shares are not
-  given as 0–1 (reported; converted only with ``convert_fractions=True``),
-  codes are 2025 codes (pre-2025 codes point to ``divide crosswalk``), names
-  match;
-* **đủ / complete**: communes missing in the provinces the table covers,
-  missing values per column, coverage by province, columns not supplied;
-* **sạch / clean**: duplicate codes (identical copies dropped, conflicting
-  copies rejected), outliers (|skew| > 2 and kurtosis > 3.5, as in
-  composite-indicator practice), near-duplicate indicators (|r| > 0.9);
-* **sống / live**: the vintage of each column when given (a ``vintage`` /
-  ``year`` / ``period`` column, ``<indicator>_year`` columns, file metadata
-  or ``vintage=``) and its age against today.
-
-Each finding is an ``error`` (the table gives wrong results as it stands),
-a ``warning`` (usable, but look) or ``info``. :attr:`ValidationReport.exit_code`
-is 1 when there is any error, else 0.
-
-Examples
---------
->>> import pandas as pd
->>> t = pd.DataFrame({"commune_code": ["03478", "03388", "03390"],
-...                   "fiber_households_pct": [0.5, 0.25, 0.75], "year": [2024, 2024, 2024]})
->>> report = validate(t, today="2025-11-01")
->>> report.exit_code, [f.check for f in report.errors]
-(1, ['fraction_scale'])
->>> fixed = validate(t, convert_fractions=True, today="2025-11-01")
->>> fixed.exit_code, fixed.table["fiber_households_pct"].tolist()
-(0, [50.0, 25.0, 75.0])
-"""
+"""The rules: đúng (correct), đủ (complete), sạch (clean), sống (live), as findings on a read table."""
 
 from __future__ import annotations
 
 import datetime as _dt
-import json
-import math
-import re
-import unicodedata
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from divide import settings
-from divide.indicators.readers import ReadReport, read_indicators, reference_communes
+from divide.indicators.readers import ReadReport
 from divide.indicators.schema import INDICATOR_NAMES, canonical_name, indicator
-from divide.provenance import jsonable
+from divide.indicators.validation.report import Finding, Severity
+from divide.indicators.validation.vintage import age_years, parse_vintage
 
-__all__ = [
-    "Finding",
-    "ValidationReport",
-    "validate",
-    "parse_vintage",
-    "SKEW_LIMIT",
-    "KURTOSIS_LIMIT",
-    "CORRELATION_LIMIT",
-    "STALE_YEARS",
-]
-
-Section = Literal["dung", "du", "sach", "song"]
-Severity = Literal["error", "warning", "info"]
+__all__ = ["SKEW_LIMIT", "KURTOSIS_LIMIT", "CORRELATION_LIMIT", "STALE_YEARS", "MIN_VALUES", "Checker", "reason_match"]
 
 #: Outlier flag (composite-indicator practice, e.g. the JRC COIN tool): |skew| above this ...
 SKEW_LIMIT = 2.0
@@ -78,303 +28,22 @@ STALE_YEARS = 2.0
 #: Fewest non-missing values for the outlier and correlation statistics.
 MIN_VALUES = 10
 
-SECTIONS: dict[str, tuple[str, str, str]] = {
-    # key: (Vietnamese word, English, Vietnamese gloss)
-    "dung": ("ĐÚNG", "correct", "chính xác"),
-    "du": ("ĐỦ", "complete", "đầy đủ"),
-    "sach": ("SẠCH", "clean", "không trùng lặp, không bất thường"),
-    "song": ("SỐNG", "live", "cập nhật"),
-}
-_SEVERITY_TEXT = {
-    "en": {"error": "ERROR", "warning": "WARN ", "info": "note "},
-    "vi": {"error": "LỖI  ", "warning": "CHÚ Ý", "info": "ghi  "},
-}
 
+class Checker:
+    """The four sections of checks on one read table; each method adds its :class:`Finding` records.
 
-@dataclass
-class Finding:
-    """One thing the validator found.
-
-    Attributes
+    Parameters
     ----------
-    section
-        ``"dung"``, ``"du"``, ``"sach"`` or ``"song"``.
-    check
-        Machine word (``"range"``, ``"fraction_scale"``, ``"pre2025_code"``...).
-    severity
-        ``"error"``, ``"warning"`` or ``"info"``.
-    message, message_vi
-        The finding in English and Vietnamese.
-    column
-        The column concerned, if one.
-    rows, codes
-        Input rows (see :mod:`divide.indicators.readers` for the numbering) and commune codes concerned.
-    fix, fix_vi
-        What to do about it.
-    data
-        Numbers behind the finding (counts, statistics, values).
+    table, read
+        The table and report of :func:`divide.read_indicators`.
+    reference
+        The reference communes (see :mod:`divide.indicators.readers.reference`).
+    today
+        The date ages are measured against.
+    convert_fractions, vintage
+        As in :func:`divide.validate`.
     """
 
-    section: Section
-    check: str
-    severity: Severity
-    message: str
-    message_vi: str
-    column: str | None = None
-    rows: list[int] = field(default_factory=list)
-    codes: list[str] = field(default_factory=list)
-    fix: str | None = None
-    fix_vi: str | None = None
-    data: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class ValidationReport:
-    """The validator's report: findings by section, reconciliation, coverage, vintages.
-
-    ``table`` is the checked table (rejected rows left out, fractions converted
-    when asked); it is not part of :meth:`to_dict`.
-    """
-
-    source: str
-    read: ReadReport
-    findings: list[Finding]
-    table: pd.DataFrame
-    coverage: pd.DataFrame
-    vintages: dict[str, dict[str, Any]]
-    today: _dt.date
-
-    # -- verdict
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "warning"]
-
-    @property
-    def usable(self) -> bool:
-        """True when no finding is an error."""
-        return not self.errors
-
-    @property
-    def exit_code(self) -> int:
-        """0 usable, 1 problems found (any error)."""
-        return 0 if self.usable else 1
-
-    def section(self, name: Section) -> list[Finding]:
-        """The findings of one section."""
-        return [f for f in self.findings if f.section == name]
-
-    def checks(self, severity: Severity | None = None) -> set[str]:
-        """The check words found (optionally of one severity)."""
-        return {f.check for f in self.findings if severity is None or f.severity == severity}
-
-    def find(self, check: str, column: str | None = None) -> list[Finding]:
-        """Findings of one check (and column)."""
-        return [f for f in self.findings if f.check == check and (column is None or f.column == column)]
-
-    def reconciliation(self) -> dict[str, int]:
-        """Input rows and how many were matched, repaired and rejected (they add up)."""
-        return self.read.counts()
-
-    # -- output
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dictionary of the whole report (without the table)."""
-        rec = self.reconciliation()
-        return {
-            "source": self.source,
-            "today": self.today.isoformat(),
-            "usable": self.usable,
-            "exit_code": self.exit_code,
-            "counts": {"errors": len(self.errors), "warnings": len(self.warnings),
-                       "info": len(self.findings) - len(self.errors) - len(self.warnings)},
-            "reconciliation": {**rec, "balanced": rec["matched"] + rec["repaired"] + rec["rejected"] == rec["input"]},
-            "read": {
-                "format": self.read.format,
-                "encoding": self.read.encoding,
-                "layer": self.read.layer,
-                "header_row": self.read.header_row,
-                "key_from": self.read.key_from,
-                "columns": self.read.columns,
-                "ignored_columns": self.read.ignored_columns,
-                "blank_rows": self.read.blank_rows,
-            },
-            "indicators": [c for c in INDICATOR_NAMES if c in self.table.columns],
-            "sections": {s: [_json(asdict(f)) for f in self.section(s)] for s in SECTIONS},
-            "coverage": _json(self.coverage.reset_index().to_dict(orient="records")),
-            "vintages": _json(self.vintages),
-            "rows": [_json(asdict(o)) for o in self.read.outcomes],
-        }
-
-    def to_json(self, indent: int | None = 2) -> str:
-        """The report as JSON (UTF-8 text, Vietnamese kept as is)."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
-
-    def to_text(self, lang: Literal["en", "vi"] = "en", max_rows: int = 8) -> str:
-        """A readable report, in English (``"en"``) or Vietnamese (``"vi"``)."""
-        if lang not in ("en", "vi"):
-            raise ValueError("lang must be 'en' or 'vi'")
-        vi = lang == "vi"
-        r = self.read
-        rec = self.reconciliation()
-        inds = [c for c in INDICATOR_NAMES if c in self.table.columns]
-        lines = [("Kiểm tra " if vi else "Validation of ") + self.source]
-        how = [r.format.upper()]
-        if r.encoding:
-            how.append(r.encoding)
-        if r.layer:
-            how.append(("trang/lớp " if vi else "sheet/layer ") + str(r.layer))
-        if r.header_row:
-            how.append(("tiêu đề ở dòng " if vi else "header on row ") + str(r.header_row))
-        how.append(("khóa: " if vi else "key: ") + ({"code": "mã xã", "names": "tên xã"}[r.key_from] if vi
-                                                   else {"code": "commune codes", "names": "commune names"}[r.key_from]))
-        lines.append(("  đọc: " if vi else "  read: ") + ", ".join(how))
-        mapped = [f"{src} → {dst}" for src, dst in r.columns.items() if src != dst]
-        if mapped:
-            lines.append(("  cột đổi tên: " if vi else "  columns renamed: ") + "; ".join(mapped))
-        if r.ignored_columns:
-            lines.append(("  cột bỏ qua: " if vi else "  columns ignored: ") + ", ".join(r.ignored_columns))
-        lines.append(
-            (f"  chỉ tiêu: {len(inds)}/9 " if vi else f"  indicators: {len(inds)} of 9 ")
-            + (f"({', '.join(inds)})" if inds else "")
-        )
-        if vi:
-            lines.append(f"Đối chiếu: {rec['input']} dòng đầu vào = {rec['matched']} khớp + "
-                         f"{rec['repaired']} đã sửa + {rec['rejected']} bị loại")
-        else:
-            lines.append(f"Reconciliation: {rec['input']} input rows = {rec['matched']} matched + "
-                         f"{rec['repaired']} repaired + {rec['rejected']} rejected")
-        for key, (word, en, vig) in SECTIONS.items():
-            lines.append("")
-            lines.append(f"{word} ({vig if vi else en})")
-            found = self.section(key)
-            if not found:
-                lines.append("  ok — " + ("không có vấn đề" if vi else "nothing to report"))
-            order = {"error": 0, "warning": 1, "info": 2}
-            for f in sorted(found, key=lambda f: order[f.severity]):
-                tag = _SEVERITY_TEXT[lang][f.severity]
-                msg = f.message_vi if vi else f.message
-                lines.append(f"  {tag}  {msg}")
-                if f.rows:
-                    lines.append("         " + _rows_text(f.rows, vi, max_rows))
-                fix = f.fix_vi if vi else f.fix
-                if fix and f.severity != "info":
-                    lines.append(("         cách sửa: " if vi else "         fix: ") + fix)
-            if key == "du" and len(self.coverage):
-                touched = self.coverage[self.coverage["present"] > 0]
-                if 0 < len(touched) <= 12:
-                    lines.append("  " + ("độ phủ theo tỉnh:" if vi else "coverage by province:"))
-                    for pc, row in touched.iterrows():
-                        lines.append(f"    {pc} {row['province_name']:<18} {int(row['present']):>4}/"
-                                     f"{int(row['expected']):<4} {row['coverage_pct']:5.1f}%")
-        lines.append("")
-        ne, nw = len(self.errors), len(self.warnings)
-        if vi:
-            verdict = "dùng được" if self.usable else "có vấn đề"
-            lines.append(f"Kết luận: {verdict} — {ne} lỗi, {nw} điểm cần chú ý (mã thoát {self.exit_code})")
-        else:
-            verdict = "usable" if self.usable else "problems found"
-            lines.append(f"Result: {verdict} — {ne} error{'s' * (ne != 1)}, {nw} warning{'s' * (nw != 1)} "
-                         f"(exit code {self.exit_code})")
-        return "\n".join(lines)
-
-    def __str__(self) -> str:  # pragma: no cover - convenience
-        return self.to_text()
-
-
-
-def _json(obj: Any) -> Any:
-    """Plain JSON values, floats to 6 decimals (see :func:`divide.provenance.jsonable`)."""
-    return jsonable(obj, digits=6)
-
-def _rows_text(rows: list[int], vi: bool, limit: int) -> str:
-    shown = ", ".join(str(r) for r in rows[:limit])
-    more = len(rows) - limit
-    if vi:
-        return f"dòng {shown}" + (f" và {more} dòng khác" if more > 0 else "")
-    return f"row{'s' * (len(rows) != 1)} {shown}" + (f" and {more} more" if more > 0 else "")
-
-
-# --------------------------------------------------------------------------- vintage
-
-
-def _end_of_month(year: int, month: int) -> _dt.date:
-    if month == 12:
-        return _dt.date(year, 12, 31)
-    return _dt.date(year, month + 1, 1) - _dt.timedelta(days=1)
-
-
-def parse_vintage(value: object) -> tuple[_dt.date, _dt.date] | None:
-    """Read a vintage (year, quarter, month or date) as the period ``(start, end)``; ``None`` if unreadable.
-
-    Vietnamese forms are understood: "năm 2023", "tháng 6/2023", "Quý II/2023",
-    "30/6/2023" (day first), "2022-2023" (the later year).
-
-    Examples
-    --------
-    >>> parse_vintage(2023)
-    (datetime.date(2023, 1, 1), datetime.date(2023, 12, 31))
-    >>> parse_vintage("Quý II/2024")[1], parse_vintage("tháng 6/2023")[1], parse_vintage("30/6/2023")[0]
-    (datetime.date(2024, 6, 30), datetime.date(2023, 6, 30), datetime.date(2023, 6, 30))
-    >>> parse_vintage("soon") is None
-    True
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return None
-    if isinstance(value, _dt.datetime | pd.Timestamp):
-        d = value.date() if hasattr(value, "date") else value
-        return d, d
-    if isinstance(value, _dt.date):
-        return value, value
-    if isinstance(value, int | float | np.integer | np.floating):
-        if float(value).is_integer() and 1900 <= int(value) <= 2100:
-            y = int(value)
-            return _dt.date(y, 1, 1), _dt.date(y, 12, 31)
-        return None
-    text = unicodedata.normalize("NFD", str(value))
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn").replace("đ", "d").replace("Đ", "D")
-    text = re.sub(r"\s+", "", text.lower())
-    text = re.sub(r"^(nam|thang|ngay|ky|quy|period|year)", lambda m: "q" if m.group(1) == "quy" else "", text)
-    roman = {"iv": "4", "iii": "3", "ii": "2", "i": "1"}
-    try:
-        if m := re.fullmatch(r"(\d{4})(\.0)?", text):
-            y = int(m.group(1))
-            return _dt.date(y, 1, 1), _dt.date(y, 12, 31)
-        if m := re.fullmatch(r"(\d{4})[-/](\d{4})", text):
-            y0, y1 = int(m.group(1)), int(m.group(2))
-            return _dt.date(y0, 1, 1), _dt.date(y1, 12, 31)
-        if m := re.fullmatch(r"q(iv|iii|ii|i|[1-4])[/.-]?(\d{4})", text) or re.fullmatch(
-                r"(\d{4})[-/]?q([1-4])", text):
-            a, b = m.group(1), m.group(2)
-            q, y = (int(roman.get(a, a)), int(b)) if not a.isdigit() or len(a) == 1 else (int(b), int(a))
-            return _dt.date(y, 3 * q - 2, 1), _end_of_month(y, 3 * q)
-        if m := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
-            y, mo = int(m.group(1)), int(m.group(2))
-            return _dt.date(y, mo, 1), _end_of_month(y, mo)
-        if m := re.fullmatch(r"(\d{1,2})[/.-](\d{4})", text):
-            mo, y = int(m.group(1)), int(m.group(2))
-            return _dt.date(y, mo, 1), _end_of_month(y, mo)
-        if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(t.*)?", text):
-            d = _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            return d, d
-        if m := re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text):
-            d = _dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-            return d, d
-    except ValueError:
-        return None
-    return None
-
-
-def _age_years(end: _dt.date, today: _dt.date) -> float:
-    return (today - end).days / 365.25
-
-
-# --------------------------------------------------------------------------- checks
-
-
-class _Checker:
     def __init__(self, table: pd.DataFrame, read: ReadReport, reference: pd.DataFrame, today: _dt.date,
                  convert_fractions: bool, vintage: Any):
         self.table = table
@@ -389,13 +58,16 @@ class _Checker:
         self._groups: dict[tuple[str, str, float], list[str]] = {}
 
     def add(self, section, check, severity, en, vi, **kw) -> None:
+        """Add a :class:`Finding` (the arguments are its fields, English message before Vietnamese)."""
         self.findings.append(Finding(section, check, severity, en, vi, **kw))
 
     def rows_for(self, codes) -> list[int]:
+        """The input row numbers of the kept rows with these commune codes."""
         return [self.row_of[c] for c in codes if c in self.row_of]
 
     # ---------------------------------------------------------------- đúng
     def dung(self) -> None:
+        """Đúng (correct): rejected and repaired rows, unreadable values, ranges, whole counts, totals, 0–1 shares."""
         t = self.table
         if not self.indicators:
             self.add("dung", "no_indicators", "error",
@@ -577,6 +249,7 @@ class _Checker:
 
     # ---------------------------------------------------------------- đủ
     def du(self) -> pd.DataFrame:
+        """Đủ (complete): missing communes and values, absent columns; returns the coverage by province."""
         t = self.table
         ref = self.ref
         present = ref.index.isin(t.index)
@@ -637,6 +310,7 @@ class _Checker:
 
     # ---------------------------------------------------------------- sạch
     def sach(self) -> None:
+        """Sạch (clean): outliers (skew and kurtosis) and near-duplicate indicators (correlation)."""
         t = self.table
         for col in self.indicators:
             s = t[col].dropna()
@@ -676,6 +350,7 @@ class _Checker:
 
     # ---------------------------------------------------------------- sống
     def song(self) -> dict[str, dict[str, Any]]:
+        """Sống (live): the vintage of each indicator and its age; returns the vintages by column."""
         t = self.table
         vintages: dict[str, dict[str, Any]] = {}
         general, general_from = None, None
@@ -720,8 +395,8 @@ class _Checker:
                 oldest = min(good.values(), key=lambda p: p[1])
                 newest = max(good.values(), key=lambda p: p[1])
                 info.update(oldest=oldest[1], newest=newest[1],
-                            age_years=round(max(0.0, _age_years(oldest[1], self.today)), 2),
-                            newest_age_years=round(max(0.0, _age_years(newest[1], self.today)), 2))
+                            age_years=round(max(0.0, age_years(oldest[1], self.today)), 2),
+                            newest_age_years=round(max(0.0, age_years(newest[1], self.today)), 2))
                 vintages[col] = info
                 self._judge_vintage(col, good)
             else:
@@ -755,7 +430,7 @@ class _Checker:
         if newest[0] > today:
             self._groups.setdefault(("future_vintage", label, 0.0), []).append(col)
             return
-        age = round(max(0.0, _age_years(oldest[1], today)), 1)
+        age = round(max(0.0, age_years(oldest[1], today)), 1)
         kind = "stale" if age > STALE_YEARS else "vintage"
         self._groups.setdefault((kind, label, age), []).append(col)
         if oldest[1] < _dt.date.fromisoformat(settings.REFORM_DATE):
@@ -791,6 +466,13 @@ class _Checker:
 
 
 def reason_match(detail: str, reason: str) -> bool:
+    """True when a repair's detail sentence belongs to the repair ``reason`` (a row's details are joined).
+
+    Examples
+    --------
+    >>> reason_match("code '3478' restored to '03478'", "code_padded"), reason_match("'61,5' read as 61.5", "code_padded")
+    (True, False)
+    """
     keys = {
         "code_padded": "restored", "code_from_name": "found from the name", "decimal_comma": "read as",
         "percent_sign": "read as", "name_differs": "differs",
@@ -804,98 +486,3 @@ def _num_or_text(v: str) -> object:
         return int(f) if f.is_integer() else v
     except ValueError:
         return v
-
-
-def _as_date(today: object) -> _dt.date:
-    if today is None:
-        return _dt.date.today()
-    if isinstance(today, _dt.datetime):
-        return today.date()
-    if isinstance(today, _dt.date):
-        return today
-    return _dt.date.fromisoformat(str(today))
-
-
-def validate(
-    table_or_path: str | Path | pd.DataFrame,
-    *,
-    communes: pd.DataFrame | None = None,
-    convert_fractions: bool = False,
-    today: str | _dt.date | None = None,
-    columns: Mapping[str, str] | None = None,
-    sheet: str | int | None = None,
-    layer: str | int | None = None,
-    encoding: str | None = None,
-    vintage: Any = None,
-) -> ValidationReport:
-    """Validate a commune indicator table: đúng, đủ, sạch, sống.
-
-    Parameters
-    ----------
-    table_or_path
-        A file (any format of :func:`divide.read_indicators`) or a DataFrame
-        (indexed by ``commune_code`` or with such a column, or with names).
-    communes
-        Reference communes (default: the 3,321 of 2025). Completeness is judged
-        in the provinces the table covers.
-    convert_fractions
-        Convert share columns given as 0–1 to 0–100 (reported as a repair).
-        Without it they are an error.
-    today
-        Date to measure the age of the values against (default: today).
-    columns, sheet, layer, encoding
-        Passed to :func:`divide.read_indicators`.
-    vintage
-        Vintage of the values when the table does not carry it: one value
-        (``2024``, ``"2024-06"``) for every column, or a mapping
-        ``{indicator: vintage}``.
-
-    Returns
-    -------
-    ValidationReport
-        ``.exit_code`` (0 usable, 1 problems), ``.findings`` by section,
-        ``.reconciliation()``, ``.coverage`` by province, ``.vintages``,
-        ``.table`` (the checked table), ``.to_text(lang)``, ``.to_json()``.
-
-    Raises
-    ------
-    divide.InputError
-        The file cannot be read at all (the command line exits with 2).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> t = pd.DataFrame({"Mã xã": [3478, 3388], "villages_total": [12, 8],
-    ...                   "villages_no_signal": [14, 0], "vintage": ["2024", "2024"]})
-    >>> r = validate(t, today="2025-11-01")
-    >>> r.exit_code, r.find("exceeds_total")[0].codes, r.reconciliation()["repaired"]
-    (1, ['03478'], 2)
-    >>> print(r.to_text().splitlines()[-1])
-    Result: problems found — 1 error, 1 warning (exit code 1)
-    """
-    reference = reference_communes() if communes is None else _reference_from(communes)
-    table, read = read_indicators(table_or_path, columns=columns, sheet=sheet, layer=layer, encoding=encoding,
-                                  communes=reference if communes is not None else None)
-    table = table.copy()
-    if isinstance(table_or_path, pd.DataFrame) and "vintage" in table_or_path.attrs:
-        table.attrs["vintage"] = table_or_path.attrs["vintage"]
-    checker = _Checker(table, read, reference, _as_date(today), convert_fractions, vintage)
-    checker.dung()
-    coverage = checker.du()
-    checker.sach()
-    vintages = checker.song()
-    return ValidationReport(
-        source=read.source,
-        read=read,
-        findings=checker.findings,
-        table=checker.table,
-        coverage=coverage,
-        vintages=vintages,
-        today=checker.today,
-    )
-
-
-def _reference_from(communes: pd.DataFrame) -> pd.DataFrame:
-    from divide.indicators.readers import _as_reference
-
-    return _as_reference(communes)

@@ -37,6 +37,10 @@ datasets: install
 	cp tests/data/indicators/broken_range.csv tests/data/indicators/villages_laichau.csv \
 	   tests/data/indicators/laichau_numeric_codes.xlsx divide/datasets/
 
+# JupyterLab on the notebooks, in the project's environment.
+lab: shapefiles/admin_2025.gpkg
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
 # Executes every notebook into a copy and renders HTML with outputs to notebooks/html/.
 notebooks: shapefiles/admin_2025.gpkg
 	$(BIN)/python notebooks/render.py

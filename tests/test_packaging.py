@@ -30,7 +30,8 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject():
         wanted.update(_split(r) for r in extra)
     wanted = {CONDA_NAMES.get(k, k): v for k, v in wanted.items()}
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
-    conda = dict(_split(d) for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip")))
+    conda = dict(_split(d) for d in env["dependencies"]
+                 if isinstance(d, str) and _split(d)[0] not in ("python", "pip"))
     assert conda == wanted
     assert env["channels"] == ["conda-forge"]
 

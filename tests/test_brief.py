@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import html as htmllib
 import json
 import re
-import types
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -23,7 +24,7 @@ LAI_CHAU = "12"
 
 
 # --------------------------------------------------------------------------------------------------------------
-# A synthetic analysis (the pipeline's modules are built by others: stand-in columns with known values)
+# Real analyses, computed once: the shipped modeled data for Lai Châu, and a user's file
 # --------------------------------------------------------------------------------------------------------------
 
 
@@ -32,53 +33,61 @@ def lai_chau():
     return divide.load_communes("Lai Châu")
 
 
-def make_analysis(communes: pd.DataFrame, *, modeled: bool = True, province: str | None = LAI_CHAU,
-                  source: str = "modeled", evil_name: bool = False) -> types.SimpleNamespace:
-    table = communes.join(divide.model_indicators(communes))
-    if not modeled:
-        table["source"] = "user"
-    urban = table["urban_rural"] == "urban"
-    table["divide_index"] = np.where(urban, 10.0, 60.0)
-    n = len(table)
-    # Tier 1 = every third commune; priority rank = position (1..n); rank interval [rank, rank + 6].
-    table["priority_tier"] = [1 if i % 3 == 0 else 2 for i in range(n)]
-    table["priority_rank"] = np.arange(n, 0, -1)  # reverse of file order, to test the sorting
-    table["rank_p05"] = table["priority_rank"] + 2
-    table["rank_p95"] = table["priority_rank"] + 8
-    if evil_name:
-        table.loc[table.index[0], "commune_name"] = "<script>alert('x')</script> | *bold*"
-    gaps = pd.DataFrame({
-        "measure": ["fiber_households_pct", "online_services_pct", "divide_index", "villages_total"] * 2,
-        "scope": ["VN"] * 4 + [LAI_CHAU] * 4,
-        "scope_name": ["Viet Nam"] * 4 + ["Lai Châu"] * 4,
-        "urban_mean": [90.0, 31.0, 12.0, 30.0, 80.0, 20.0, 10.0, 25.0],
-        "rural_mean": [70.0, 9.5, 48.0, 28.0, 50.0, 2.0, 60.0, 27.0],
-        "difference": [20.0, 21.5, -36.0, 2.0, 30.0, 18.0, -50.0, -2.0],
-        "ratio": [90 / 70, 31 / 9.5, 0.25, 30 / 28, 1.6, 10.0, 1 / 6, 25 / 27],
-        "urban_population": [1e6] * 8,
-        "rural_population": [2e6] * 8,
-    })
-    # The long table of divide.inequality: Gini 0.25; Theil 0.2 of which 0.05 between urban and rural.
-    inequality = pd.DataFrame({
-        "measure": ["divide_index"] * 4,
-        "statistic": ["gini", "theil", "theil", "theil"],
-        "grouping": ["none", "none", "urban_rural", "urban_rural"],
-        "component": ["total", "total", "between", "between_share"],
-        "value": [0.25, 0.2, 0.05, 0.25],
-    })
-    return types.SimpleNamespace(communes=table, provinces=None, gaps=gaps, inequality=inequality,
-                                 province=province, modeled=modeled,
-                                 indicators_source=source if not modeled else "modeled", seed=42)
+@pytest.fixture(scope="module")
+def analysis():
+    """The real pipeline on the shipped modeled dataset, Lai Châu kept (a few seconds, once)."""
+    return divide.analyse(province="Lai Châu", uncertainty_reps=50)
+
+
+EVIL = "<script>alert('x')</script> | *bold*"
 
 
 @pytest.fixture(scope="module")
-def modeled_analysis(lai_chau):
-    return make_analysis(lai_chau, evil_name=True)
+def modeled_analysis(analysis):
+    """The Lai Châu analysis with a hostile name on its first tier-1 commune (to test the escaping)."""
+    communes = analysis.communes.copy()
+    first = tier1_of(communes).index[0]
+    communes.loc[first, "commune_name"] = EVIL
+    return dataclasses.replace(analysis, communes=communes)
 
 
 @pytest.fixture(scope="module")
-def user_analysis(lai_chau):
-    return make_analysis(lai_chau, modeled=False, source="chi_tieu_lai_chau_2024.xlsx")
+def user_analysis(tmp_path_factory):
+    """The real pipeline on a user's indicator file (the example file shipped in divide.datasets)."""
+    from divide import datasets
+
+    path = tmp_path_factory.mktemp("user") / "chi_tieu_lai_chau_2024.csv"
+    shutil.copyfile(datasets.path("indicators_hanoi_laichau.csv"), path)
+    return divide.analyse(path, province="Lai Châu", uncertainty_reps=20)
+
+
+@pytest.fixture(scope="module")
+def national_analysis(analysis):
+    """The national view of the same run (``results["national"]``: every commune analysed, no province kept)."""
+    return dataclasses.replace(analysis, communes=analysis.results["national"], province=None)
+
+
+def tier1_of(communes: pd.DataFrame) -> pd.DataFrame:
+    tier1 = communes[pd.to_numeric(communes["priority_tier"], errors="coerce") == 1]
+    return tier1.sort_values("priority_rank", kind="mergesort")
+
+
+def number(x: float, lang: str = "en", decimals: int = 1) -> str:
+    """A number as the brief writes it (written here again, independently: 1,234.5 / 1.234,5)."""
+    text = f"{x:,.{decimals}f}"
+    return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text
+
+
+def gap_rows(a, scope: str) -> pd.DataFrame:
+    """The rows of the brief's gap table for one scope, in the brief's order."""
+    from divide.present.brief.labels import GAP_MEASURES
+
+    rows = a.gaps[(a.gaps["scope"].astype(str) == scope) & a.gaps["measure"].isin(GAP_MEASURES)]
+    return rows.set_index("measure").loc[[m for m in GAP_MEASURES if m in set(rows["measure"])]]
+
+
+def n_tier1_rows(a, top: int = 20) -> int:
+    return min(top, len(tier1_of(a.communes)))
 
 
 MAPS = {"national": Path("maps/national.png"), "province": Path("maps/province.png")}
@@ -182,6 +191,13 @@ def uncited_html_blocks(page: str) -> list[str]:
 # --------------------------------------------------------------------------------------------------------------
 
 
+def test_the_citation_check_bites():
+    assert uncited_md_lines("# T\n\nThere are 5 villages.\n\n## References\n\n1. x\n") == ["There are 5 villages."]
+    assert uncited_md_lines("# T\n\nThere are 5 villages [2].\n\n## References\n\n1. x\n") == [
+        "There are 5 villages [2]."]  # a marker that resolves to no reference
+    assert uncited_md_lines("# T\n\nThere are 5 villages [1].\n\n## References\n\n1. x\n") == []
+
+
 @pytest.mark.parametrize("lang", ["en", "vi"])
 @pytest.mark.parametrize("which", ["modeled", "user"])
 def test_every_number_in_the_markdown_is_cited(which, lang, modeled_analysis, user_analysis):
@@ -189,9 +205,9 @@ def test_every_number_in_the_markdown_is_cited(which, lang, modeled_analysis, us
     md = brief.brief_markdown(analysis, lang=lang, maps=MAPS)
     body, refs = md_parts(md)
     assert uncited_md_lines(md) == []
-    # ... and the check bites: a number without a marker is caught.
-    assert uncited_md_lines(md.replace("[1]", "", 1)) != [] or "[1]" not in md
-    assert uncited_md_lines("# T\n\nThere are 5 villages.\n\n## References\n\n1. x\n") == ["There are 5 villages."]
+    # ... and the check bites on this brief: without its markers, a figure row is caught.
+    row = next(line for line in body if line.startswith("| ") and re.search(r"\d.*\[\d+\] \|$", line))
+    assert uncited_md_lines(md.replace(row, _MARK.sub("", row))) == [_MARK.sub("", row)]
     # Every reference is cited somewhere, and numbered 1..n in the order of first citation.
     cited = [int(m) for line in body for m in _MARK.findall(line)]
     assert sorted(refs) == list(range(1, len(refs) + 1))
@@ -209,15 +225,18 @@ def test_every_number_in_the_html_is_cited(lang, modeled_analysis, user_analysis
         assert len(rows) > 20  # facts, computed figures, gap rows, tier-1 rows
 
 
-def test_every_figure_of_the_content_has_a_reference_or_says_not_computed(modeled_analysis, lai_chau):
+ANALYSIS_COLUMNS = ["divide_index", "priority_tier", "villages_no_signal", "villages_no_power"]
+
+
+def test_every_figure_of_the_content_has_a_reference_or_says_not_computed(modeled_analysis, user_analysis):
     content = brief.brief_content(modeled_analysis)
     numbers = {r.number for r in content.references}
     figures = content.figures()
     assert len(figures) == len(brief.KEY_FACTS) + 9  # 14 facts; 9 computed figures
     assert all(f.ref in numbers and f.source and f.date and f.status for f in figures)
-    # Without the analysis columns: "not computed", no reference, no crash.
-    bare = types.SimpleNamespace(communes=lai_chau, gaps=None, inequality=None, province=None,
-                                 modeled=False, indicators_source="x.csv", seed=1)
+    # A table without the analysis columns, gaps and inequality: "not computed", no reference, no crash.
+    bare = dataclasses.replace(user_analysis, communes=user_analysis.communes.drop(columns=ANALYSIS_COLUMNS),
+                               gaps=None, inequality=None)
     content = brief.brief_content(bare)
     missing = [f for f in content.figures() if f.ref is None]
     assert {f.label for f in missing} == {
@@ -231,10 +250,8 @@ def test_every_figure_of_the_content_has_a_reference_or_says_not_computed(modele
     assert uncited_md_lines(md) == []
 
 
-def test_fact_figures_carry_source_date_and_status():
-    content = brief.brief_content(
-        types.SimpleNamespace(communes=divide.load_communes("Lai Châu"), gaps=None, inequality=None,
-                              province=None, modeled=False, indicators_source="x.csv", seed=1))
+def test_fact_figures_carry_source_date_and_status(user_analysis):
+    content = brief.brief_content(user_analysis)
     by_label = {f.label: f for f in content.figures()}
     f = by_label["Villages (thôn, bản) not yet covered by mobile signal and lacking electricity"]
     assert (f.value, f.date, f.status) == ("266 villages", "end-2022", "official")
@@ -261,13 +278,20 @@ def test_modeled_caption_everywhere_modeled_data_is_used(modeled_analysis):
     body, refs = md_parts(md)
     data = _data_ref(refs, modeled=True)
     citing = [line for line in body if f"[{data}]" in line]
-    # intro, 7 modeled figure rows + caption, gap intro + 6 rows + caption, 2 maps, tier-1 intro + 13 rows + caption
-    assert len(citing) == 1 + 8 + 8 + 2 + 15
+    n_gaps = len(gap_rows(modeled_analysis, "VN")) + len(gap_rows(modeled_analysis, LAI_CHAU))
+    n_tier1 = n_tier1_rows(modeled_analysis)
+    assert n_gaps == 18 and n_tier1 == 20
+    # intro, 7 modeled figure rows + caption, gap intro + rows + caption, 2 maps, tier-1 intro + rows + caption
+    assert len(citing) == 1 + 8 + (n_gaps + 2) + 2 + (n_tier1 + 2)
     assert all(LABEL in line for line in citing)
     assert "modeled demonstration dataset (Dữ liệu mô phỏng / modeled data)" in md
+    # The source cell of a row: the modeled label itself (gap and tier-1 tables) or "computed by divide
+    # from" it (the computed figures), then the marker.
     rows = [line for line in body if line.startswith("| ") and f"[{data}]" in line]
-    assert rows and all(line.endswith(f"{LABEL} [{data}] |") or line.endswith(f"{LABEL} [{data}] |")
-                        for line in rows)
+    sources = [line.rstrip(" |").rsplit(" | ", 1)[1] for line in rows]
+    assert sources.count(f"computed by divide from {LABEL} [{data}]") == 7
+    assert sources.count(f"{LABEL} [{data}]") == n_gaps + n_tier1
+    assert len(sources) == 7 + n_gaps + n_tier1
     captions = [line for line in body if line.startswith("*") and LABEL in line]
     assert len(captions) == 5  # computed figures, gap table, two maps, tier-1 table
     # Figures from the boundary layer alone (counts of communes) are not modeled and say so.
@@ -280,19 +304,21 @@ def test_modeled_caption_everywhere_modeled_data_is_used(modeled_analysis):
 
 @pytest.mark.parametrize("lang", ["en", "vi"])
 def test_caption_absent_for_user_data_which_is_cited_instead(lang, user_analysis):
+    assert user_analysis.modeled is False
     md = brief.brief_markdown(user_analysis, lang=lang, maps=MAPS)
     page = brief.brief_html(user_analysis, lang=lang, maps=MAPS)
     for text in (md, page):
         assert LABEL not in text
         assert "modeled" not in text
         assert "mô phỏng" not in text
-        assert "chi_tieu_lai_chau_2024.xlsx" in text.replace("\\_", "_")
+        assert "chi_tieu_lai_chau_2024.csv" in text.replace("\\_", "_")
     body, refs = md_parts(md)
     data = _data_ref(refs, modeled=False) if lang == "en" else next(
         n for n, t in refs.items() if "tệp chỉ tiêu do người dùng" in t)
-    assert "chi\\_tieu\\_lai\\_chau\\_2024.xlsx" in refs[data]
+    assert "chi\\_tieu\\_lai\\_chau\\_2024.csv" in refs[data]
     rows = [line for line in body if line.startswith("| ") and f"[{data}]" in line]
-    assert len(rows) == 7 + 6 + 13  # computed figures, gap rows, tier-1 rows
+    n_gaps = len(gap_rows(user_analysis, "VN")) + len(gap_rows(user_analysis, LAI_CHAU))
+    assert len(rows) == 7 + n_gaps + n_tier1_rows(user_analysis)  # computed figures, gap rows, tier-1 rows
     status = "| computed |" if lang == "en" else "| tính toán |"
     assert all(status in line for line in rows[:7])
 
@@ -317,6 +343,14 @@ def test_references_name_thong_bao_16_when_its_fact_is_cited(lang, user_analysis
         brief.brief_content(user_analysis, fact_ids=["no_such_fact"])
 
 
+def _gap_line(a, scope: str, name: str, measure: str, label: str, lang: str) -> str:
+    r = gap_rows(a, scope).loc[measure]
+    diff = number(r["difference"], lang)
+    diff = diff if r["difference"] <= 0 else "+" + diff
+    return (f"| {name} | {label} | {number(r['urban_mean'], lang)} | {number(r['rural_mean'], lang)} | {diff} | "
+            f"{number(r['ratio'], lang, 2)} |")
+
+
 def test_vietnamese_brief(modeled_analysis):
     vi = brief.brief_markdown(modeled_analysis, lang="vi", maps=MAPS)
     assert vi.splitlines()[0] == "# Bản tóm tắt chính sách: khoảng cách số giữa thành thị và nông thôn tại Lai Châu"
@@ -327,63 +361,95 @@ def test_vietnamese_brief(modeled_analysis):
     assert "| 1,78% người dân | năm 2020 |" in vi  # decimal comma
     assert "gần 18% người dân" in vi
     assert "Thông báo 16/TB-VPCP, kết luận Hội nghị ngày 25/12/2022" in vi
-    assert "| Việt Nam | Hộ gia đình được phủ cáp quang (%) | 90,0 | 70,0 | +20,0 | 1,29 |" in vi
+    fibre_vi = "Hộ gia đình được phủ cáp quang (%)"
+    assert _gap_line(modeled_analysis, "VN", "Việt Nam", "fiber_households_pct", fibre_vi, "vi") in vi
+    assert "," in _gap_line(modeled_analysis, "VN", "Việt Nam", "fiber_households_pct", fibre_vi, "vi")
     en = brief.brief_markdown(modeled_analysis, lang="en", maps=MAPS)
-    assert "| Viet Nam | Households passed by fibre (%) | 90.0 | 70.0 | +20.0 | 1.29 |" in en
+    fibre_en = "Households passed by fibre (%)"
+    assert _gap_line(modeled_analysis, "VN", "Viet Nam", "fiber_households_pct", fibre_en, "en") in en
     assert "Original title: Thông báo 16/TB-VPCP" in en
 
 
-def test_gap_table_scopes_and_computed_figures(modeled_analysis, lai_chau):
-    md = brief.brief_markdown(modeled_analysis)
-    gap_rows = [line for line in md.splitlines() if line.startswith(("| Viet Nam |", "| Lai Châu | "))
-                and "(" in line.split("|")[2]]
-    # 3 measures per scope (villages_total is not a gap measure); indicators first, the index last.
-    assert [r.split(" | ")[1] for r in gap_rows] == [
-        "Households passed by fibre (%)", "People using online public services (%)",
-        "Divide index (0–100, higher = wider)"] * 2
-    assert "| Lai Châu | Divide index (0–100, higher = wider) | 10.0 | 60.0 | -50.0 | 0.17 |" in md
-    national = make_analysis(lai_chau, province=None)
-    md_national = brief.brief_markdown(national)
+def _weighted(values: pd.Series, weights: pd.Series) -> float:
+    ok = values.notna() & (weights > 0)
+    return float(np.average(values[ok], weights=weights[ok]))
+
+
+def _inequality(a, statistic: str, grouping: str, component: str) -> float:
+    q = a.inequality
+    row = q[(q["measure"] == "divide_index") & (q["statistic"] == statistic) & (q["grouping"] == grouping)
+            & (q["component"] == component)]
+    return float(row["value"].iloc[0])
+
+
+def test_gap_table_scopes_and_computed_figures(modeled_analysis, national_analysis, lai_chau):
+    a = modeled_analysis
+    md = brief.brief_markdown(a)
+    gap_lines = [line for line in md.splitlines() if line.startswith(("| Viet Nam |", "| Lai Châu | "))
+                 and "(" in line.split("|")[2]]
+    # The gap measures of each scope; the other measures of the table (village counts) are not shown;
+    # indicators first, the pillars and the index last.
+    assert "villages_total" in set(a.gaps["measure"])
+    labels = [r.split(" | ")[1] for r in gap_lines]
+    assert labels[:9] == labels[9:] and len(labels) == 18
+    assert labels[0] == "Households passed by fibre (%)" and labels[8] == "Divide index (0–100, higher = wider)"
+    assert _gap_line(a, LAI_CHAU, "Lai Châu", "divide_index", labels[8], "en") in md
+    md_national = brief.brief_markdown(national_analysis)
     assert "| Lai Châu | Households" not in md_national and "| Viet Nam | Households" in md_national
     assert "### Computed by divide for Viet Nam" in md_national
-    ind = divide.model_indicators(lai_chau)
-    no_signal, total = int(ind["villages_no_signal"].sum()), int(ind["villages_total"].sum())
+    c = a.communes
+    no_signal, total = int(c["villages_no_signal"].sum()), int(c["villages_total"].sum())
     assert f"| Villages without mobile signal | {no_signal} of {total:,} villages |" in md
     assert f"| {len(lai_chau)} communes, {lai_chau['population'].sum():,.0f} people |" in md
     urban = int((lai_chau["urban_rural"] == "urban").sum())
     assert f"| {urban} urban, {len(lai_chau) - urban} rural, 0 special zones |" in md
-    assert "| 10.0 urban, 60.0 rural |" in md  # divide index 10 in every phường, 60 in every xã
-    # widest gap in the province among the shares: fibre, 30 points (online services: 18)
-    assert "| Households passed by fibre (%): 80.0 % urban against 50.0 % rural |" in md
-    assert "| 0.250 |" in md and "| 25.0 % |" in md  # Gini; Theil between / total = 0.05 / 0.2
+    ur = c["urban_rural"]
+    u = _weighted(c.loc[ur == "urban", "divide_index"], c.loc[ur == "urban", "population"])
+    r = _weighted(c.loc[ur == "rural", "divide_index"], c.loc[ur == "rural", "population"])
+    assert u < r  # the phường are better connected than the xã
+    assert f"| {u:.1f} urban, {r:.1f} rural |" in md
+    # the widest gap in the province among the shares
+    shares = gap_rows(a, LAI_CHAU).loc[lambda d: d.index.str.endswith("_pct")]
+    widest = shares["difference"].abs().idxmax()
+    w = shares.loc[widest]
+    assert f"| {_label(widest)}: {w['urban_mean']:.1f} % urban against {w['rural_mean']:.1f} % rural |" in md
+    gini = _inequality(a, "gini", "none", "total")
+    share = _inequality(a, "theil", "urban_rural", "between_share")
+    assert f"| {gini:.3f} |" in md and f"| {100 * share:.1f} % |" in md
 
 
-def test_tier1_table_ordered_by_priority_rank_with_rank_interval(modeled_analysis):
-    table = modeled_analysis.communes
-    tier1 = table[table["priority_tier"] == 1].sort_values("priority_rank")
-    md = brief.brief_markdown(modeled_analysis, top=5)
+def _label(measure: str) -> str:
+    from divide.indicators.columns import column_label
+
+    return column_label(measure, "en")
+
+
+def test_tier1_table_ordered_by_priority_rank_with_rank_interval(analysis):
+    tier1 = tier1_of(analysis.communes)
+    md = brief.brief_markdown(analysis, top=5)
     rows = [line for line in md.splitlines() if re.match(r"^\| \d+ \| ", line)]
     assert len(rows) == 5
     first = tier1.iloc[0]
-    r, lo, hi = int(first["priority_rank"]), int(first["rank_p05"]), int(first["rank_p95"])
+    r, lo, hi = int(first["priority_rank"]), f"{first['rank_p05']:,.0f}", f"{first['rank_p95']:,.0f}"
     assert rows[0].startswith(f"| {r} | {first['commune_name']} | Lai Châu | {first['divide_index']:.1f} | {lo}–{hi} |")
     assert [int(x.split(" | ")[0][2:]) for x in rows] == tier1["priority_rank"].head(5).astype(int).tolist()
+    assert [int(x.split(" | ")[0][2:]) for x in rows] == sorted(int(x.split(" | ")[0][2:]) for x in rows)
     assert f"{len(tier1)} communes are in the first priority tier; the 5 ranked first are listed" in md
 
 
-def test_hoang_sa_and_truong_sa_without_population_do_not_break_the_brief():
-    communes = divide.load_communes("Đà Nẵng")
-    ind = divide.model_indicators(communes)
-    empty = ind.index[ind["fiber_households_pct"].isna()]
-    assert len(empty) >= 1  # Hoàng Sa: no population, NaN shares
-    a = make_analysis(communes, province="48")
-    a.communes.loc[empty, "divide_index"] = np.nan
-    a.communes.loc[empty, "priority_tier"] = 1
+def test_hoang_sa_and_truong_sa_without_population_do_not_break_the_brief(national_analysis):
+    communes = national_analysis.communes.copy()
+    empty = communes.index[communes["commune_name"].isin(["Hoàng Sa", "Trường Sa"])]
+    assert len(empty) == 2 and communes.loc[empty, "divide_index"].isna().all()  # no population, no index
+    communes.loc[empty, "priority_tier"] = 1  # force them into the tier-1 table, at its top
+    communes.loc[empty, "priority_rank"] = 0
+    a = dataclasses.replace(national_analysis, communes=communes)
     md = brief.brief_markdown(a, top=100)
     assert uncited_md_lines(md) == []
     assert "| — | —–— |" not in md
-    name = a.communes.loc[empty[0], "commune_name"]
-    assert re.search(rf"\| {re.escape(name)} \| [^|]+ \| — \|", md)  # NaN index shown as a dash
+    for code in empty:
+        name = communes.loc[code, "commune_name"]
+        assert re.search(rf"\| {re.escape(name)} \| [^|]+ \| — \| — \|", md)  # NaN index and interval: dashes
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -391,7 +457,7 @@ def test_hoang_sa_and_truong_sa_without_population_do_not_break_the_brief():
 # --------------------------------------------------------------------------------------------------------------
 
 
-def test_html_escapes_names_and_markdown_neutralises_them(modeled_analysis):
+def test_html_escapes_names_and_markdown_neutralises_them(modeled_analysis, user_analysis):
     page = brief.brief_html(modeled_analysis, maps=MAPS, top=100)
     assert "<script>" not in page
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; | *bold*" in page
@@ -400,7 +466,7 @@ def test_html_escapes_names_and_markdown_neutralises_them(modeled_analysis):
     assert "&lt;script&gt;alert('x')&lt;/script&gt; \\| \\*bold\\*" in md
     row = next(line for line in md.splitlines() if "script" in line)
     assert row.count(" | ") == 5  # the escaped pipe does not add a column
-    hostile = make_analysis(divide.load_communes("Lai Châu"), modeled=False, source='x"><img src=y>.csv')
+    hostile = dataclasses.replace(user_analysis, indicators_source='x"><img src=y>.csv')
     page = brief.brief_html(hostile)
     assert "<img src=y>" not in page and "x&quot;&gt;&lt;img src=y&gt;.csv" in page
 
@@ -463,7 +529,7 @@ def test_write_brief_is_atomic(modeled_analysis, tmp_path, monkeypatch):
 
 
 # --------------------------------------------------------------------------------------------------------------
-# The command line (parsing; the handler with the pipeline missing, and with a stand-in pipeline)
+# The command line (parsing; the handler, with the pipeline call recorded and its result the real analysis)
 # --------------------------------------------------------------------------------------------------------------
 
 

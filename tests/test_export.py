@@ -207,11 +207,20 @@ def test_cli_export(tmp_path, capsys, monkeypatch):
     from divide.cli import map as _cli_map
     from divide.cli.app import main
 
-    monkeypatch.setattr(_cli_map, "_analysis_table", _cli_map._raw_table)
+    analysed = divide.analyse(province="Lai Châu", uncertainty_reps=20).communes
+    calls = []
+
+    def analysis_table(indicators, province):
+        calls.append((indicators, province))
+        return analysed
+
+    monkeypatch.setattr(_cli_map, "_analysis_table", analysis_table)
 
     out = tmp_path / "lc.xlsx"
     assert main(["export", "--province", "Lai Châu", "--out", str(out)]) == 0
-    assert len(ex.read_back(out)) == 38
+    assert calls == [(None, "Lai Châu")]
+    back = ex.read_back(out)
+    assert len(back) == 38 and {"divide_index", "priority_tier"} <= set(back.columns)
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["command"] == "export" and manifest["contains_modeled_data"] is True
     assert main(["export", "--out", str(tmp_path / "x.doc")]) == 2

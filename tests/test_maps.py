@@ -25,6 +25,12 @@ def lai_chau():
 
 
 @pytest.fixture(scope="module")
+def lai_chau_analysed():
+    """The pipeline's commune table of Lai Châu (the real analysis, once)."""
+    return divide.analyse(province="Lai Châu", uncertainty_reps=20).communes
+
+
+@pytest.fixture(scope="module")
 def national(communes):
     table = communes.join(divide.model_indicators(communes))
     table.attrs["modeled"] = True
@@ -218,14 +224,21 @@ def test_map_urban_rural_still_works(tmp_path):
     assert out.stat().st_size > 5_000
 
 
-def test_cli_map(tmp_path, capsys, monkeypatch):
+def test_cli_map(tmp_path, capsys, monkeypatch, lai_chau_analysed):
     from divide.cli import map as _cli_map
     from divide.cli.app import main
 
-    # the raw-indicator table (fast); the full analysis is the lead's wiring, tested with the atlas
-    monkeypatch.setattr(_cli_map, "_analysis_table", _cli_map._raw_table)
+    # the pipeline's table of Lai Châu, computed once (the door's own call is tested below, on the real run)
+    calls = []
+
+    def analysis_table(indicators, province):
+        calls.append((indicators, province))
+        return lai_chau_analysed
+
+    monkeypatch.setattr(_cli_map, "_analysis_table", analysis_table)
 
     assert main(["map", "--province", "Lai Chau", "--lang", "vi", "--out", str(tmp_path / "m.svg")]) == 0
+    assert calls == [(None, "Lai Chau")]
     assert (tmp_path / "m.svg").stat().st_size > 10_000
     assert main(["map", "--province", "12", "--out", str(tmp_path / "m.html")]) == 0
     assert 'class="c"' in (tmp_path / "m.html").read_text(encoding="utf-8")

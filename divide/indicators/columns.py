@@ -7,7 +7,9 @@ analysis adds (pillars, index, ranks, tiers, types, regions) are listed here.
 
 from __future__ import annotations
 
-__all__ = ["COLUMN_INFO", "column_meaning", "column_unit", "short_name"]
+import re
+
+__all__ = ["COLUMN_INFO", "column_meaning", "column_unit", "short_name", "column_title", "column_label"]
 
 _EXTRA_INFO: dict[str, tuple[str, str, str, str]] = {
     "commune_type": ("commune type: xa (rural commune), phuong (ward), dac_khu (special zone)",
@@ -59,6 +61,20 @@ _EXTRA_INFO: dict[str, tuple[str, str, str, str]] = {
     "priority_tier": ("priority tier (1 = act first)", "nhóm ưu tiên (1 = làm trước)", "1–5", "prio_tier"),
     "priority_rank": ("priority rank (1 = first)", "thứ tự ưu tiên (1 = đầu tiên)", "rank", "prio_rank"),
     "geometry": ("commune boundary (WGS 84)", "ranh giới xã (WGS 84)", "geometry", "geometry"),
+}
+
+
+# Labels of a column in a table of figures (the brief's gap table): name -> (English, Vietnamese).
+_LABELS: dict[str, tuple[str, str]] = {
+    "fiber_households_pct": ("Households passed by fibre (%)", "Hộ gia đình được phủ cáp quang (%)"),
+    "fiber_villages_pct": ("Villages with fibre (%)", "Thôn, bản có cáp quang (%)"),
+    "mobile_4g_pop_pct": ("Population covered by 4G (%)", "Dân số được phủ sóng 4G (%)"),
+    "online_services_pct": ("People using online public services (%)", "Người dân dùng dịch vụ công trực tuyến (%)"),
+    "smartphone_adults_pct": ("Adults with a smartphone (%)", "Người trưởng thành có điện thoại thông minh (%)"),
+    "digital_payment_adults_pct": ("Adults paying digitally (%)", "Người trưởng thành thanh toán số (%)"),
+    "infrastructure_gap": ("Infrastructure gap (0–100)", "Khoảng cách hạ tầng (0–100)"),
+    "usage_gap": ("Usage gap (0–100)", "Khoảng cách sử dụng (0–100)"),
+    "divide_index": ("Divide index (0–100, higher = wider)", "Chỉ số khoảng cách số (0–100, càng cao càng lớn)"),
 }
 
 
@@ -115,3 +131,43 @@ def short_name(name: str) -> str | None:
     """
     info = COLUMN_INFO.get(name)
     return None if info is None else info[3]
+
+
+def column_title(name: str, lang: str = "en", *, short: bool = False) -> str:
+    """Title of a column on a map or chart: its meaning, capitalised (``short``: without bracketed parts).
+
+    Unknown columns are titled by their name with spaces for underscores.
+
+    Examples
+    --------
+    >>> column_title("divide_index")
+    'Digital divide index (0–100, higher = wider divide)'
+    >>> column_title("divide_index", "en", short=True), column_title("fiber_villages_pct", short=True)
+    ('Digital divide index', 'Villages reached by fibre')
+    >>> column_title("my_column", "vi")
+    'My column'
+    """
+    text = column_meaning(name, lang) if name in COLUMN_INFO else name.replace("_", " ")
+    text = text[:1].upper() + text[1:]
+    if short:
+        return re.sub(r"\s*\([^)]*\)", "", text).strip() or text
+    return text
+
+
+def column_label(name: str, lang: str = "en") -> str:
+    """Label of a column in a table of figures, with its unit: ``"Households passed by fibre (%)"``.
+
+    Columns without a written label get their short title and unit.
+
+    Examples
+    --------
+    >>> column_label("fiber_households_pct", "vi")
+    'Hộ gia đình được phủ cáp quang (%)'
+    >>> column_label("population")
+    'Residents (persons)'
+    """
+    if name in _LABELS:
+        return _LABELS[name][1 if lang == "vi" else 0]
+    unit = column_unit(name)
+    title = column_title(name, lang, short=True)
+    return f"{title} ({unit})" if unit and unit != "text" else title

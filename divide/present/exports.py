@@ -19,8 +19,8 @@ XLSX, chosen by the suffix of the path:
   stay when present).
 * **XLSX** (``.xlsx``): a data sheet (codes stored as text, so leading zeros
   survive) and a ``sources`` sheet: the modeled label when modeled, the
-  sources, and the meaning of every column (from :mod:`divide.indicators.schema` where
-  it has one).
+  sources, and the meaning of every column (from the column dictionary,
+  :mod:`divide.indicators.columns`).
 
 Writes are atomic: everything is written to a temporary name beside the target
 and moved in place at the end, so a failed export leaves nothing half-written.
@@ -33,12 +33,10 @@ travels with every row.
 
 Examples
 --------
->>> import tempfile, pathlib, divide
->>> lc = divide.load_communes("Lai Châu")
->>> out = export(lc, pathlib.Path(tempfile.mkdtemp()) / "lc.csv")
->>> back = read_back(out)
->>> len(back), back.index[0]
-(38, '03388')
+>>> sorted(set(FORMATS.values()))
+['csv', 'geojson', 'gpkg', 'parquet', 'shp', 'xlsx']
+>>> shapefile_names(["divide_index", "priority_tier"])
+{'divide_index': 'div_index', 'priority_tier': 'prio_tier'}
 """
 
 from __future__ import annotations
@@ -58,8 +56,8 @@ import numpy as np
 import pandas as pd
 
 from divide._errors import InputError
-from divide.indicators.columns import COLUMN_INFO
-from divide.provenance import atomic_path, default_sources, is_modeled
+from divide.indicators.columns import COLUMN_INFO, short_name
+from divide.provenance import LABEL, atomic_path, default_sources, is_modeled
 
 __all__ = [
     "FORMATS",
@@ -82,13 +80,10 @@ FORMATS = {
 _GEO_FORMATS = {"gpkg", "shp", "geojson", "parquet"}
 _SHP_SIDECARS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 
-# Meanings of the columns the package writes that the indicator schema does not
-# define: name -> (English, Vietnamese, unit, Shapefile short name).
+
 def _short_candidates(name: str) -> str:
-    info = COLUMN_INFO.get(name)
-    if info and info[3] and len(info[3]) <= 10:
-        return info[3]
-    return name[:10]
+    short = short_name(name)
+    return short if short and len(short) <= 10 else name[:10]
 
 
 def shapefile_names(columns: Sequence[str]) -> dict[str, str]:
@@ -167,8 +162,6 @@ def _plain(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _metadata(table: pd.DataFrame, modeled: bool, sources: list[str]) -> dict[str, str]:
-    from divide.provenance import LABEL
-
     meta = {"modeled": "true" if modeled else "false", "sources": " | ".join(sources), "tool": "divide"}
     if modeled:
         meta["label"] = LABEL
@@ -240,8 +233,6 @@ def _write_xlsx(df: pd.DataFrame, tmp: Path, modeled: bool, sources: list[str], 
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
-
-    from divide.provenance import LABEL
 
     plain = _plain(df)
     wb = Workbook(write_only=True)

@@ -1,4 +1,4 @@
-"""The offline interactive map: one self-contained HTML file (presentation layer).
+r"""The offline interactive map: one self-contained HTML file (presentation layer).
 
 :func:`interactive_map` writes a single HTML file that works with no network:
 the communes are inline SVG paths (projected to the project's equal-area CRS,
@@ -14,7 +14,7 @@ are blank offline, and it needs a tile server for a base map.
 
 Safety: every name is data, never markup. Text in the HTML is escaped with
 :func:`html.escape`; the JSON block has ``<``, ``>`` and ``&`` written as
-``\\u003c``, ``\\u003e`` and ``\\u0026`` (so ``</script>`` in a name cannot close
+``\u003c``, ``\u003e`` and ``\u0026`` (so ``</script>`` in a name cannot close
 the block), and the script puts names on the page with ``textContent`` only.
 
 Examples
@@ -41,7 +41,9 @@ import pandas as pd
 
 from divide import settings
 from divide._errors import InputError
-from divide.provenance import atomic_path
+from divide.indicators.columns import column_meaning, column_title
+from divide.present import style
+from divide.provenance import LABEL, atomic_path, default_sources, is_modeled
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -55,23 +57,13 @@ DEFAULT_LAYERS = ("divide_index", "infrastructure_gap", "usage_gap", "priority_t
 TOOLTIP_COLUMNS = ("divide_index", "infrastructure_gap", "usage_gap", "divide_tier", "priority_tier",
                    "divide_index_lisa", "type", "region_id", "population")
 
-_UI = {
-    "en": {"layer": "Layer", "no_data": "No data", "province": "Province", "rank": "National rank",
-           "interval": "90% interval", "reset": "Reset view", "hint": "Scroll to zoom, drag to pan.",
-           "sources": "Sources", "communes": "communes"},
-    "vi": {"layer": "Lớp", "no_data": "Không có dữ liệu", "province": "Tỉnh", "rank": "Thứ hạng toàn quốc",
-           "interval": "khoảng 90%", "reset": "Xem toàn bộ", "hint": "Cuộn để phóng to, kéo để di chuyển.",
-           "sources": "Nguồn", "communes": "xã, phường, đặc khu"},
-}
-
-
 def json_for_script(value: Any) -> str:
-    """JSON safe to embed in a ``<script>`` element.
+    r"""JSON safe to embed in a ``<script>`` element.
 
     Examples
     --------
     >>> json_for_script({"name": "</script><b>&"})
-    '{"name": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
+    '{"name": "\\u003c/script\\u003e\\u003cb\\u003e\\u0026"}'
     """
     text = json.dumps(value, ensure_ascii=False, allow_nan=False)
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -118,41 +110,27 @@ def _value(v: Any) -> Any:
 
 def _layer_spec(table: pd.DataFrame, column: str, lang: str) -> dict[str, Any]:
     """Classes or categories of one layer, with colours and legend labels (computed once, here)."""
-    from divide.indicators.columns import column_meaning
-    from divide.present.maps import (
-        _CMAP_BAD,
-        _CMAP_GOOD,
-        CATEGORICAL_COLUMNS,
-        _category_styles,
-        _classify,
-        _colors,
-        _decimals,
-        _direction,
-        _fmt,
-        class_breaks,
-        title_short,
-    )
-
-    title = title_short(column, lang)
+    title = column_title(column, lang, short=True)
     series = table[column]
     numeric = pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype)
-    if column in CATEGORICAL_COLUMNS or not numeric:
-        values, styles = _category_styles(table, column, lang)
+    if column in style.CATEGORICAL_COLUMNS or not numeric:
+        values, styles = style.category_styles(table, column, lang)
         lookup = {v: i for i, (v, _, _) in enumerate(styles)}
         cls = [lookup.get(v, -1) if not pd.isna(v) else -1 for v in values]
         return {"column": column, "title": title, "meaning": column_meaning(column, lang), "kind": "categories",
                 "colors": [c for _, _, c in styles], "labels": [label for _, label, _ in styles], "class": cls}
     y = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
-    bins = class_breaks(y, "quantiles", 5)
-    cls = _classify(y, bins)
+    bins = style.class_breaks(y, "quantiles", 5)
+    cls = style.classify(y, bins)
     finite = y[np.isfinite(y)]
     lo = float(finite.min()) if finite.size else 0.0
-    dec = _decimals(bins, lo) if len(bins) else 0
+    dec = style.decimals(bins, lo) if len(bins) else 0
     labels = []
     for i in range(len(bins)):
         a = lo if i == 0 else bins[i - 1]
-        labels.append(f"{_fmt(a, dec, lang)} – {_fmt(bins[i], dec, lang)}")
-    colors = _colors(max(len(bins), 1), _CMAP_GOOD if _direction(column) == "higher" else _CMAP_BAD)
+        labels.append(f"{style.fmt(a, dec, lang)} – {style.fmt(bins[i], dec, lang)}")
+    cmap = style.CMAP_GOOD if style.direction(column) == "higher" else style.CMAP_BAD
+    colors = style.color_ramp(max(len(bins), 1), cmap)
     return {"column": column, "title": title, "meaning": column_meaning(column, lang), "kind": "classes",
             "colors": colors[: len(bins)], "labels": labels, "class": [int(c) for c in cls]}
 
@@ -191,7 +169,7 @@ def interactive_map(
         of the extent (about 700 m nationally, 40 m for Lai Châu). The national
         file is about 1.5 MB.
     sources
-        Source lines; default :func:`divide.present.exports.default_sources`.
+        Source lines; default :func:`divide.provenance.default_sources`.
 
     Returns
     -------
@@ -200,18 +178,9 @@ def interactive_map(
     """
     import shapely
 
-    from divide.present.maps import (
-        ARCHIPELAGOS,
-        _check_table,
-        _lang,
-        _scope,
-        title_short,
-    )
-    from divide.provenance import default_sources, is_modeled
-
-    lang = _lang(lang)
-    _check_table(communes, None)
-    ui = _UI[lang]
+    lang = style.check_lang(lang)
+    style.check_table(communes, None)
+    ui = style.texts("webmap", lang)
     flag = is_modeled(communes, modeled)
     shown = [c for c in layers if c in communes.columns]
     if not shown:
@@ -236,20 +205,19 @@ def interactive_map(
                                                                                          index=communes.index)
     provinces = communes["province_name"] if "province_name" in communes.columns else None
     paths = []
-    for i, (code, geom) in enumerate(zip(communes.index, simplified)):
+    for i, geom in enumerate(simplified):
         d = _path_d(geom, unit, x0, y1)
         label = html.escape(str(names.iloc[i]), quote=True)
         paths.append(f'<path class="c" data-i="{i}" aria-label="{label}" d="{d}"/>')
     outline = ""
     if "province_code" in communes.columns and communes["province_code"].nunique() > 1:
         from divide.geography.communes import load_provinces
-        from divide.present.maps import _outlines
 
         prov = load_provinces()
         prov = prov[prov.index.isin(communes["province_code"].unique())]
         pg = prov.geometry.to_crs(settings.PROJECTED_CRS)
         pg = pg.__class__(shapely.simplify(pg.values, tolerance, preserve_topology=False), crs=pg.crs)
-        rings = _outlines(pg)
+        rings = style.outlines(pg)
         ds = []
         for geom in rings:
             for line in shapely.get_parts(geom):
@@ -263,12 +231,12 @@ def interactive_map(
         outline = f'<path class="p" d="{"".join(ds)}"/>'
     labels_svg = []
     if "commune_name" in communes.columns:
-        for i, (code, row_name) in enumerate(names.items()):
-            if row_name in ARCHIPELAGOS:
+        for i, row_name in enumerate(names):
+            if row_name in style.ARCHIPELAGOS:
                 bx0, by0, bx1, by1 = shapely.bounds(simplified[i])
                 lx, ly = ((bx0 + bx1) / 2 - x0) / unit, (y1 - by1) / unit - height * 0.01
                 labels_svg.append(f'<text class="a" x="{lx:.0f}" y="{ly:.0f}" font-size="{height * 0.016:.0f}">'
-                                  f"{html.escape(ARCHIPELAGOS[row_name])}</text>")
+                                  f"{html.escape(style.ARCHIPELAGOS[row_name])}</text>")
 
     tooltip_cols = [c for c in TOOLTIP_COLUMNS if c in communes.columns]
     for c in shown:
@@ -289,14 +257,12 @@ def interactive_map(
     data = {
         "rows": rows,
         "layers": specs,
-        "tooltip": [[c, title_short(c, lang)] for c in tooltip_cols],
+        "tooltip": [[c, column_title(c, lang, short=True)] for c in tooltip_cols],
         "ui": ui,
         "nodata": "#e6e6e6",
     }
-    page_title = title or title_short(shown[0], lang)
+    page_title = title or column_title(shown[0], lang, short=True)
     src = list(sources) if sources is not None else default_sources(communes, flag, lang)
-    from divide.provenance import LABEL
-
     mark = f'<div id="modeled" role="note">{html.escape(LABEL)}</div>' if flag else ""
     options = "".join(f'<option value="{j}">{html.escape(s["title"])}</option>' for j, s in enumerate(specs))
     svg = (f'<svg id="map" viewBox="0 0 {width} {height}" '
@@ -308,7 +274,7 @@ def interactive_map(
     page = _TEMPLATE.format(
         lang=lang,
         title=html.escape(page_title),
-        subtitle=html.escape(_scope(communes, lang)),
+        subtitle=html.escape(style.scope(communes, lang)),
         mark=mark,
         layer_label=html.escape(ui["layer"]),
         options=options,

@@ -204,7 +204,7 @@ def test_modeled_label_travels(tmp_path, table):
 def test_cli_export(tmp_path, capsys, monkeypatch):
     import json
 
-    from divide.cli import map as _cli_map
+    from divide.cli import options as cli_options
     from divide.cli.app import main
 
     analysed = divide.analyse(province="Lai Châu", uncertainty_reps=20).communes
@@ -214,7 +214,7 @@ def test_cli_export(tmp_path, capsys, monkeypatch):
         calls.append((indicators, province))
         return analysed
 
-    monkeypatch.setattr(_cli_map, "_analysis_table", analysis_table)
+    monkeypatch.setattr(cli_options, "analysis_table", analysis_table)
 
     out = tmp_path / "lc.xlsx"
     assert main(["export", "--province", "Lai Châu", "--out", str(out)]) == 0

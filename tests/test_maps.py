@@ -225,7 +225,7 @@ def test_map_urban_rural_still_works(tmp_path):
 
 
 def test_cli_map(tmp_path, capsys, monkeypatch, lai_chau_analysed):
-    from divide.cli import map as _cli_map
+    from divide.cli import options as cli_options
     from divide.cli.app import main
 
     # the pipeline's table of Lai Châu, computed once (the door's own call is tested below, on the real run)
@@ -235,7 +235,7 @@ def test_cli_map(tmp_path, capsys, monkeypatch, lai_chau_analysed):
         calls.append((indicators, province))
         return lai_chau_analysed
 
-    monkeypatch.setattr(_cli_map, "_analysis_table", analysis_table)
+    monkeypatch.setattr(cli_options, "analysis_table", analysis_table)
 
     assert main(["map", "--province", "Lai Chau", "--lang", "vi", "--out", str(tmp_path / "m.svg")]) == 0
     assert calls == [(None, "Lai Chau")]

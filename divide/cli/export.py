@@ -2,7 +2,7 @@
 
 Formats by suffix: .gpkg, .shp (+ .cpg and a field dictionary), .geojson
 (RFC 7946), .parquet (GeoParquet), .csv (UTF-8 with BOM), .xlsx (data and
-sources sheets). The table comes from :func:`divide.cli.map._analysis_table`.
+sources sheets). The table comes from :func:`divide.cli.options.analysis_table`.
 A ``manifest.json`` is written beside the output.
 
 Examples
@@ -21,6 +21,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from divide.cli import options
 from divide.cli.options import add_indicators, add_province
 
 __all__ = ["add_parser", "run"]
@@ -49,7 +50,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Export the table asked for; return the exit code (0 ok; errors raise :class:`~divide.DivideError`)."""
     from divide._errors import InputError
-    from divide.cli.map import _analysis_table
     from divide.present.exports import FORMATS, export
     from divide.provenance import is_modeled, write_manifest
 
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"cannot export as {out.suffix or 'a file without suffix'!r}", path=out, where="--out",
                          fix="use .gpkg, .shp, .geojson, .parquet, .csv or .xlsx")
     inputs = [args.indicators] if args.indicators is not None else []
-    table = _analysis_table(args.indicators, args.province)
+    table = options.analysis_table(args.indicators, args.province)
     written = export(table, out, inputs=inputs)
     files = written if isinstance(written, list) else [written]
     if not args.no_manifest:

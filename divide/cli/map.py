@@ -1,10 +1,8 @@
 """The ``divide map`` sub-command: a printed map (PNG, SVG, PDF) or the offline interactive map (HTML).
 
-The mapped table comes from :func:`_analysis_table` (one private function,
-shared with ``divide export``): the full analysis of :func:`divide.analysis.pipeline.analyse`
+The mapped table comes from :func:`divide.cli.options.analysis_table` (shared
+with ``divide export``): the full analysis of :func:`divide.analysis.pipeline.analyse`
 on the shipped modeled dataset or the user's file (validated first).
-:func:`_raw_table` (the commune layer joined to the indicators only) serves
-quick tests.
 
 Examples
 --------
@@ -23,10 +21,11 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from divide.cli import options
 from divide.cli.options import add_indicators, add_province, number
 
 if TYPE_CHECKING:  # pragma: no cover
-    import geopandas as gpd
+    pass
 
 __all__ = ["add_parser", "run"]
 
@@ -63,35 +62,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     return p
 
 
-def _analysis_table(indicators: str | Path | None, province: str | None) -> gpd.GeoDataFrame:
-    """The commune table to map or export, for the whole country or one province.
-
-    Uses :func:`divide.analysis.pipeline.analyse` (index, rank interval, LISA, type,
-    region, priority).
-    """
-    from divide.analysis.pipeline import analyse
-
-    return analyse(indicators, province, uncertainty_reps=200).communes
-
-
-def _raw_table(indicators: str | Path | None, province: str | None) -> gpd.GeoDataFrame:
-    """The commune layer joined to the indicators (modeled, or the user's file validated first)."""
-    from divide.analysis.pipeline import load_indicators
-    from divide.geography import communes as admin
-
-    national = admin.load_communes()
-    table = load_indicators(indicators, national)
-    modeled = bool(table.attrs["modeled"])
-    keep = [c for c in table.columns if c not in national.columns or c == "source"]
-    out = national.join(table[keep], how="left")
-    if province is not None:
-        out = out[out["province_code"] == admin.resolve_province(province)].copy()
-    out.attrs["modeled"] = modeled
-    if indicators is not None:
-        out.attrs["path"] = str(indicators)
-    return out
-
-
 def _parse_breaks(text: str | None) -> list[float] | None:
     """``"20,40,60"`` → ``[20.0, 40.0, 60.0]``; a clear error for anything else.
 
@@ -121,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     if out.suffix.lower() not in _SUFFIXES:
         raise InputError(f"cannot write a map as {out.suffix or 'a file without suffix'!r}", path=out,
                          where="--out", fix="use .png, .svg, .pdf or .html")
-    table = _analysis_table(args.indicators, args.province)
+    table = options.analysis_table(args.indicators, args.province)
     column = args.column
     if column is None:
         column = "divide_index" if "divide_index" in table.columns else "fiber_households_pct"

@@ -21,6 +21,7 @@ __all__ = [
     "progress_printer",
     "pandas_display",
     "check_paths",
+    "analysis_table",
 ]
 
 
@@ -155,3 +156,14 @@ def pandas_display():
     import pandas as pd
 
     return pd.option_context("display.width", 200, "display.max_rows", 100)
+
+
+def analysis_table(indicators: str | Path | None, province: str | None):
+    """The commune table that ``divide map`` and ``divide export`` draw or write, nationally or for one province.
+
+    The full analysis of :func:`divide.analysis.pipeline.analyse` (index, rank interval, LISA, type, region,
+    priority) on the shipped modeled dataset or the user's file (validated first).
+    """
+    from divide.analysis.pipeline import analyse
+
+    return analyse(indicators, province, uncertainty_reps=200).communes

@@ -57,7 +57,7 @@ import pandas as pd
 
 from divide._errors import InputError
 from divide.indicators.columns import COLUMN_INFO, short_name
-from divide.provenance import LABEL, atomic_path, default_sources, is_modeled
+from divide.provenance import LABEL, atomic_path, default_sources, is_modeled, normalise_office_file
 
 __all__ = [
     "FORMATS",
@@ -280,6 +280,7 @@ def _write_xlsx(df: pd.DataFrame, tmp: Path, modeled: bool, sources: list[str], 
         info = COLUMN_INFO.get(str(col))
         src.append([str(col), *(info[:3] if info else ("", "", ""))])
     wb.save(tmp)
+    normalise_office_file(tmp)  # fixed dates: the same table gives the same bytes
 
 
 def _write_shapefile(df, target: Path, meta: dict[str, str]) -> list[Path]:

@@ -29,6 +29,7 @@ _API = {
     "facts": "indicators.facts",
     "fact": "indicators.facts",
     "cite": "indicators.facts",
+    "reported_villages": "indicators.observed",
     "INDICATORS": "indicators.schema",
     "schema_table": "indicators.schema",
     "read_indicators": "indicators.readers",
@@ -126,6 +127,7 @@ if TYPE_CHECKING:  # pragma: no cover
         provinces_to_2025,
     )
     from divide.indicators.facts import cite, fact, facts
+    from divide.indicators.observed import reported_villages
     from divide.indicators.readers import ReadReport, read_indicators, read_villages
     from divide.indicators.schema import INDICATORS, schema_table
     from divide.indicators.validation import ValidationReport, validate

@@ -6,6 +6,8 @@ repository and writes:
 * ``shapefiles/admin_2025.gpkg``, ``data/communes_2025.csv``,
   ``data/build_report.json``: the geography (:mod:`divide.geography.build`);
 * ``data/admin/``: the cleaned official crosswalk and pre-2025 register;
+* ``data/observed/reported_villages.csv`` and ``data/indicators/dti_2024_provinces_2025.csv``: the
+  register of villages named in public reports and the DTI 2024 table, from the gathered notes;
 * ``data/modeled/``: the modeled demonstration dataset.
 
 ``python -m divide.build --subset --out DIR`` builds the geography of the
@@ -43,9 +45,14 @@ def main(argv: list[str] | None = None) -> int:
     if not args.subset:
         # The crosswalk's coverage check and the modeled dataset need all 3,321 units.
         from divide.geography.crosswalk import build_crosswalk
+        from divide.indicators.observed import build_dti_2024, build_register
         from divide.modeled.indicators import write_modeled
 
         build_crosswalk(out_dir=data_dir / "admin", communes_2025=communes.drop(columns="geometry"))
+        if args.out is None:  # the observed register and the DTI 2024 table live in the repository only
+            build_register()
+            build_dti_2024()
+            paths.update({"register": settings.REPORTED_VILLAGES_CSV, "dti_2024": settings.DTI_2024_2025_CSV})
         paths.update(write_modeled(data_dir / "modeled"))
     for p in paths.values():
         print(f"wrote {p}")

@@ -41,6 +41,11 @@ __all__ = [
     "MODELED_DIR",
     "MODELED_FILES",
     "OBSERVED_DIR",
+    "OBSERVED_GATHERED_DIR",
+    "OBSERVED_GATHERED_REPORTS_CSV",
+    "OBSERVED_GATHERED_DTI_2024_CSV",
+    "REPORTED_VILLAGES_CSV",
+    "DTI_2024_2025_CSV",
     "GEOGRAPHIC_CRS",
     "PROJECTED_CRS",
     "DEFAULT_SEED",
@@ -87,6 +92,12 @@ DTI_2022_CSV = INDICATORS_DIR / "dti_2022_province_ranks.csv"
 DTI_2022_2025_CSV = INDICATORS_DIR / "dti_2022_provinces_2025.csv"
 FACTS_CSV = DATA_DIR / "facts.csv"
 OBSERVED_DIR = DATA_DIR / "observed"
+OBSERVED_GATHERED_DIR = OBSERVED_DIR / "gathered"
+OBSERVED_GATHERED_REPORTS_CSV = OBSERVED_GATHERED_DIR / "village_reports.csv"
+OBSERVED_GATHERED_DTI_2024_CSV = OBSERVED_GATHERED_DIR / "dti_2024_provinces.csv"
+#: The register of villages named in public reports (built by ``python -m divide.indicators.observed``).
+REPORTED_VILLAGES_CSV = OBSERVED_DIR / "reported_villages.csv"
+DTI_2024_2025_CSV = INDICATORS_DIR / "dti_2024_provinces_2025.csv"
 
 # -- the modeled demonstration dataset (every file name says "modeled")
 MODELED_DIR = DATA_DIR / "modeled"

@@ -28,7 +28,6 @@ from typing import Any
 __all__ = ["add_parser", "run"]
 
 _FORMATS = ("table", "csv", "json")
-_STATUSES = ("official", "reported", "target", "derived")  # kept in step with divide.indicators.facts.STATUSES (tested)
 _TABLE_COLUMNS = ["value", "unit", "period", "status", "citation"]
 
 
@@ -54,7 +53,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         ),
     )
     p.add_argument("--topic", help="keep one topic (e.g. connectivity, online_services, payments)")
-    p.add_argument("--status", choices=_STATUSES, help="keep one status")
+    from divide.indicators.facts import STATUSES
+
+    p.add_argument("--status", choices=STATUSES, help="keep one status")
     p.add_argument("--format", choices=_FORMATS, default="table",
                    help="table (default, for reading), csv (every column) or json (every column)")
     p.add_argument("--lang", choices=("en", "vi"), default="en", help="language of the citation column (table)")

@@ -63,6 +63,30 @@ def test_population_equals_grid_zonal_sum(communes):
     assert 0 < report["zonal_sum_total"] - report["zonal_sum_of_union"] < 0.002 * total
 
 
+def test_population_comes_from_the_one_grid_reader(communes, tmp_path):
+    from divide.geography.population import rasterize, read_population_grid, zonal_sums
+
+    sample = communes.iloc[::40]
+    # The layer's population is exactly the zonal sum of the grid, polygon by polygon.
+    assert np.array_equal(zonal_sums(sample), sample["population"].to_numpy())
+    grid = read_population_grid()
+    assert read_population_grid(settings.POPULATION_GRID) is grid  # read once
+    assert not grid.values.flags.writeable and (grid.values >= 0).all() and not grid.values[~grid.land].any()
+    labels = rasterize(sample.geometry, grid)
+    assert labels.shape == grid.shape and labels.min() == -1 and set(np.unique(labels)) <= set(range(-1, len(sample)))
+    # Whole cells by centre come close to the exact sums of the communes holding 50+ cells.
+    cells = np.bincount(labels[labels >= 0], minlength=len(sample))
+    by_cell = np.bincount(labels[labels >= 0], weights=grid.values[labels >= 0], minlength=len(sample))
+    big = cells >= 50
+    exact = sample["population"].to_numpy()[big]
+    assert big.sum() > 20
+    assert abs(by_cell[big].sum() / exact.sum() - 1) < 0.01
+    assert np.median(np.abs(by_cell[big] / exact - 1)) < 0.03
+    with pytest.raises(divide.DataNotFoundError, match="restore data/population/") as err:
+        read_population_grid(tmp_path / "none.tif")
+    assert "none.tif" in str(err.value)
+
+
 def test_urban_share_of_population(communes):
     pop = communes["population"]
     urban_share = pop[communes["urban_rural"] == "urban"].sum() / pop.sum()

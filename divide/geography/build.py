@@ -111,27 +111,16 @@ def _clean_attributes(raw) -> tuple[object, dict]:
 
 def _zonal_population(gdf, grid: Path) -> tuple[pd.DataFrame, dict]:
     """Population per commune (zonal sum) and per degree-of-urbanisation grid class."""
-    import rasterio
     from exactextract import exact_extract
     from exactextract.raster import NumPyRasterSource
 
     from divide.geography.degurba import classify_grid
+    from divide.geography.population import read_population_grid
 
-    if not grid.exists():
-        raise DataNotFoundError("population grid is missing", path=grid, fix="restore data/population/")
-    with rasterio.open(grid) as src:
-        masked = src.read(1, masked=True)
-        land = ~np.ma.getmaskarray(masked)  # cells with data (the rest is sea or abroad)
-        pop = masked.filled(0).astype("float64")
-        t = src.transform
-        crs_wkt = src.crs.to_wkt()
-    pop[pop < 0] = 0.0
-    cell = t.a
-    top = t.f
-    left = t.c
-    bottom = top + t.e * pop.shape[0]
-    right = left + cell * pop.shape[1]
-    classes = classify_grid(pop, top, cell)
+    g = read_population_grid(grid)
+    pop, land, crs_wkt = g.values, g.land, g.crs_wkt
+    left, bottom, right, top = g.left, g.bottom, g.right, g.top
+    classes = classify_grid(pop, top, g.cell)
 
     layers = [
         NumPyRasterSource(pop, left, bottom, right, top, name="population", srs_wkt=crs_wkt),

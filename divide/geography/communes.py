@@ -6,6 +6,7 @@ read from ``shapefiles/admin_2025.gpkg``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +20,15 @@ from divide.geography.names import closest, match_key
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
-__all__ = ["ADMIN_GPKG", "require_admin_layer", "load_communes", "load_provinces", "province_table", "resolve_province"]
+__all__ = [
+    "ADMIN_GPKG",
+    "require_admin_layer",
+    "read_admin_table",
+    "load_communes",
+    "load_provinces",
+    "province_table",
+    "resolve_province",
+]
 
 ADMIN_GPKG = settings.ADMIN_GPKG
 
@@ -67,6 +76,42 @@ def _writable(folder: Path) -> bool:
     return folder.is_dir() and os.access(folder, os.W_OK)
 
 
+def read_admin_table(layer: str = "communes", columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """Read a layer of the commune GeoPackage without geometry (fast), indexed by its code.
+
+    Parameters
+    ----------
+    layer
+        ``"communes"`` (index ``commune_code``) or ``"provinces"`` (index
+        ``province_code``).
+    columns
+        The columns to read besides the code; all if omitted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Sorted by code.
+
+    Examples
+    --------
+    >>> t = read_admin_table("communes", ["commune_name", "population"])
+    >>> len(t), t.index.name, list(t.columns)
+    (3321, 'commune_code', ['commune_name', 'population'])
+    """
+    import pyogrio
+
+    if layer not in _CODE_OF_LAYER:
+        raise InputError(f"no layer {layer!r} in the commune GeoPackage", fix="use 'communes' or 'provinces'")
+    code = _CODE_OF_LAYER[layer]
+    df = pyogrio.read_dataframe(
+        require_admin_layer(), layer=layer, columns=None if columns is None else [code, *columns], read_geometry=False
+    )
+    return df.set_index(code).sort_index()
+
+
+_CODE_OF_LAYER = {"communes": "commune_code", "provinces": "province_code"}
+
+
 @lru_cache(maxsize=1)
 def province_table() -> pd.DataFrame:
     """The 34 provinces: code (index) and name, without geometry.
@@ -77,12 +122,7 @@ def province_table() -> pd.DataFrame:
     >>> len(t), t.loc["12", "province_name"]
     (34, 'Lai Châu')
     """
-    import pyogrio
-
-    df = pyogrio.read_dataframe(
-        require_admin_layer(), layer="provinces", columns=["province_code", "province_name"], read_geometry=False
-    )
-    return df.set_index("province_code").sort_index()
+    return read_admin_table("provinces", ["province_name"])
 
 
 def resolve_province(province: str | int) -> str:

@@ -49,6 +49,15 @@ _API = {
     "provinces_to_2025": "geography.crosswalk",
     "dti_2022_provinces_2025": "geography.crosswalk",
     "analyse": "analysis.pipeline",
+    "plan_sites": "analysis.siting",
+    "SitePlan": "analysis.siting",
+    "budget_curve": "analysis.siting",
+    "coverage_sets": "analysis.siting",
+    "plan": "analysis.plan",
+    "VillagePlan": "analysis.plan",
+    "parse_amount": "analysis.plan",
+    "format_amount": "analysis.plan",
+    "load_costs": "analysis.plan",
     "load_indicators": "analysis.pipeline",
     "Analysis": "analysis.pipeline",
     "compute_index": "analysis.index",
@@ -108,8 +117,10 @@ if TYPE_CHECKING:  # pragma: no cover
         recompute,
     )
     from divide.analysis.pipeline import Analysis, analyse, load_indicators
+    from divide.analysis.plan import VillagePlan, format_amount, load_costs, parse_amount, plan
     from divide.analysis.priority import priority
     from divide.analysis.regions import priority_regions
+    from divide.analysis.siting import SitePlan, budget_curve, coverage_sets, plan_sites
     from divide.analysis.typology import typology
     from divide.atlas import run_atlas
     from divide.geography.communes import (

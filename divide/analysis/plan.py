@@ -27,8 +27,8 @@ from divide.analysis.siting import SitePlan, budget_curve, plan_sites
 from divide.analysis.siting_model import coverage_sets, min_cover_cost
 from divide.provenance import carry, is_modeled, mark_modeled
 
-__all__ = ["plan", "VillagePlan", "parse_amount", "format_amount", "load_costs", "option_costs", "COSTS_YAML",
-           "TECHNOLOGIES"]
+__all__ = ["plan", "VillagePlan", "parse_amount", "format_amount", "load_costs", "option_costs", "candidate_sites",
+           "COSTS_YAML", "TECHNOLOGIES"]
 
 COSTS_YAML = settings.DATA_DIR / "costs.yaml"
 VILLAGES_MODELED = settings.MODELED_DIR / settings.MODELED_FILES["villages"]
@@ -58,25 +58,26 @@ def _number(text: str, where: str) -> float:
     fix = "write e.g. 50 tỷ, 50.000.000.000, 2,5 tỷ or 50e9"
     if re.fullmatch(r"\d+(\.\d+)?[eE][+-]?\d+", t):
         return float(t)
-    if not re.fullmatch(r"\d[\d.,]*", t) or t.endswith((".", ",")):
+    if not re.fullmatch(r"\d([\d.,]*\d)?", t):
         _fail(f"cannot read {text!r} as an amount", where, fix)
     if "." in t and "," in t:
         dec = "," if t.rfind(",") > t.rfind(".") else "."
+        thou = "." if dec == "," else ","
     elif "." in t or "," in t:
         sep = "." if "." in t else ","
         groups = t.split(sep)
-        thousands = len(groups) > 2 or (len(groups[-1]) == 3 and len(groups[0]) <= 3)
-        dec = None if thousands else sep
+        is_thousands = len(groups) > 2 or len(groups[-1]) == 3
+        dec, thou = (None, sep) if is_thousands else (sep, None)
     else:
-        dec = None
-    thou = {None: ".,", ".": ",", ",": "."}[dec]
-    for ch in thou:
-        if ch in t and dec is None and not re.fullmatch(r"\d{1,3}(\%s\d{3})+" % ch, t):
-            _fail(f"cannot read {text!r}: thousands groups must have 3 digits", where, fix)
-        t = t.replace(ch, "")
-    if dec:
-        t = t.replace(dec, ".")
-    return float(t)
+        dec = thou = None
+    whole, _, frac = t.partition(dec) if dec else (t, "", "")
+    if thou:
+        if not re.fullmatch(r"\d{1,3}(" + re.escape(thou) + r"\d{3})+", whole):
+            _fail(f"cannot read {text!r}: groups of thousands must have 3 digits", where, fix)
+        whole = whole.replace(thou, "")
+    if dec and not frac.isdigit():
+        _fail(f"cannot read {text!r} as an amount", where, fix)
+    return float(f"{whole}.{frac}" if dec else whole)
 
 
 def parse_amount(text: Any, currency: str | None = None, *, where: str = "--budget") -> tuple[float, str]:
@@ -118,6 +119,8 @@ def parse_amount(text: Any, currency: str | None = None, *, where: str = "--budg
         value, named = float(text), None
     else:
         raw = unicodedata.normalize("NFC", str(text)).strip().lower()
+        if re.search(r"[-\u2212]\s*\d", raw):
+            _fail(f"the budget must be > 0, got {text!r}", where, fix)
         words = re.findall(r"[^\W\d_]+|\$|[\d.,\s]+(?:[eE][+-]?\d+)?", raw)
         words = [w.strip() for w in words if w.strip()]
         if not words:
@@ -163,7 +166,7 @@ def format_amount(value: float, currency: str = "VND", lang: str = "vi") -> str:
     vi = lang == "vi"
     if currency == "VND":
         b = value / 1e9
-        dec = 3 if abs(b) < 0.1 else (2 if abs(b) < 10 else (1 if abs(b) < 1000 else 0))
+        dec = 3 if abs(b) < 0.1 else (2 if abs(b) < 10 else (1 if abs(b) < 10_000 else 0))
         text = _group(b, dec, ".", ",") if vi else _group(b, dec, ",", ".")
         if vi and "," in text:
             text = text.rstrip("0").rstrip(",")
@@ -213,8 +216,8 @@ def load_costs(path: str | Path | None = None) -> pd.DataFrame:
     Examples
     --------
     >>> costs = load_costs()
-    >>> costs.loc["satellite_terminal", ["value", "currency"]].tolist()
-    [800.0, 'USD']
+    >>> float(costs.loc["satellite_terminal", "value"]), costs.loc["satellite_terminal", "currency"]
+    (800.0, 'USD')
     >>> bool(costs["source"].str.len().gt(0).all())
     True
     """
@@ -229,6 +232,9 @@ def load_costs(path: str | Path | None = None) -> pd.DataFrame:
                       f"use the item names of data/costs.yaml: {', '.join(sorted(items))}", where_file)
             if not isinstance(spec, dict):
                 spec = {"value": spec}
+            if spec.get("value") is None:
+                _fail(f"cost item {name!r} has a missing value", f"items.{name}.value",
+                      "give the item's value (and low, high, source)", where_file)
             items[name] = {**items[name], **spec}
             if "value" in spec and not {"low", "high"} & set(spec):
                 items[name]["low"] = items[name]["high"] = spec["value"]
@@ -266,7 +272,7 @@ def option_costs(values: dict | pd.Series, has_power: np.ndarray, has_fiber: np.
     --------
     >>> c = option_costs(load_costs()["value"], np.array([True, False]), np.array([False, False]))
     >>> [round(float(x)) for x in c["4g"]], [round(float(x)) for x in c["satellite"]]
-    ([104225, 111235], [1440, 2277])
+    ([104225, 117860], [1440, 1977])
     """
     v = values
     years = float(v["horizon_years"])
@@ -459,6 +465,35 @@ def _candidates(demand_p: Any, radius_km: float, terminal_km: float) -> Any:
     return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(where[:, 0], where[:, 1]), crs=demand_p.crs)
 
 
+def candidate_sites(demand_p: Any, radius_km: float, costs: pd.DataFrame, currency: str = "VND",
+                    candidates: str = "villages+grid") -> Any:
+    """Priced candidate sites for villages without signal (projected frame as :func:`plan` builds it).
+
+    Parameters
+    ----------
+    demand_p : geopandas.GeoDataFrame
+        Villages in a projected CRS with has_power, has_fiber (bool).
+    radius_km : float
+        Service radius of a 4G site.
+    costs : pandas.DataFrame
+        From :func:`load_costs`.
+    currency : {"VND", "USD"}
+    candidates : {"villages+grid", "villages"}
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per candidate: kind, host (village id), has_power, has_fiber, radius_km, technology, cost.
+    """
+    values = costs["value"]
+    rate = float(values["exchange_rate_vnd_per_usd"]) if currency == "VND" else 1.0
+    cands = _candidates(demand_p, float(radius_km), float(values["terminal_radius_km"]))
+    if candidates == "villages":
+        cands = cands[~cands.index.str.contains("@grid")].copy()
+    cands["cost"] = _priced(cands, values, rate)
+    return cands
+
+
 def _priced(cands: Any, values: pd.Series, rate: float) -> np.ndarray:
     opts = option_costs(values, cands["has_power"].to_numpy(), cands["has_fiber"].to_numpy())
     return np.where(cands["kind"].to_numpy() == "satellite", opts["satellite"], opts["4g"]) * rate
@@ -580,10 +615,7 @@ def plan(villages: Any = None, *, communes: Any, budget: Any, currency: str = "V
         _fail("no villages without mobile signal" + (f" in {province}" if province else ""), "villages",
               "check has_mobile_signal, or choose another province", path)
     demand_p = demand.to_crs(settings.PROJECTED_CRS)
-    cands = _candidates(demand_p, float(radius_km), float(values["terminal_radius_km"]))
-    if candidates == "villages":
-        cands = cands[~cands.index.str.contains("@grid")]
-    cands["cost"] = _priced(cands, values, rate)
+    cands = candidate_sites(demand_p, radius_km, table, currency, candidates)
     t_prep = time.perf_counter() - t0
     sp = plan_sites(demand_p, cands, budget=amount, radius_km="radius_km", weight="population", cost="cost",
                     objective=objective, must_cover="must_cover")

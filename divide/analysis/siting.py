@@ -557,11 +557,11 @@ def budget_curve(demand: Any, candidates: Any, budgets: Any, *, radius_km: float
     Examples
     --------
     >>> import geopandas as gpd
-    >>> from divide.settings import PROJECTED_CRS
-    >>> demand = gpd.GeoDataFrame({"population": [100, 200, 50, 300]},
-    ...     geometry=gpd.points_from_xy([0, 1000, 5000, 9000], [0, 0, 0, 0]), crs=PROJECTED_CRS)
-    >>> sites = gpd.GeoDataFrame({"cost": [1.0, 1.0, 2.0]},
-    ...     geometry=gpd.points_from_xy([500, 5000, 9000], [0, 0, 0]), crs=PROJECTED_CRS)
+    >>> from divide.settings import PROJECTED_CRS as crs
+    >>> pts = gpd.points_from_xy
+    >>> demand = gpd.GeoDataFrame({"population": [100, 200, 50, 300]}, geometry=pts([0, 1e3, 5e3, 9e3], [0] * 4),
+    ...                           crs=crs)
+    >>> sites = gpd.GeoDataFrame({"cost": [1.0, 1.0, 2.0]}, geometry=pts([500, 5e3, 9e3], [0] * 3), crs=crs)
     >>> budget_curve(demand, sites, [1, 2, 3, 4], radius_km=1.0)[["budget", "people_covered", "n_sites",
     ...                                                            "marginal_cost_per_person"]]
        budget  people_covered  n_sites  marginal_cost_per_person

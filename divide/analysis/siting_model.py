@@ -556,4 +556,10 @@ def solver_versions() -> dict:
         out["highs"] = f"{_core.HIGHS_VERSION_MAJOR}.{_core.HIGHS_VERSION_MINOR}.{_core.HIGHS_VERSION_PATCH}"
     except (ImportError, AttributeError):  # pragma: no cover - other scipy builds
         out["highs"] = "unknown"
+    try:
+        import highspy
+
+        out["highspy"] = highspy.Highs().version()
+    except ImportError:  # pragma: no cover - scipy only
+        out["highspy"] = None
     return out

@@ -23,6 +23,7 @@ Handler = Callable[[argparse.Namespace], int]
 # Sub-command modules, in the order ``divide --help`` lists them.
 _SUBCOMMAND_MODULES = (
     "atlas",
+    "plan",
     "provinces",
     "validate",
     "template",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -14,21 +16,21 @@ import pytest
 
 import divide
 from divide._errors import InputError
-from divide.present.webmap import interactive_map, json_for_script
+from divide.indicators.columns import column_title
+from divide.indicators.schema import INDICATOR_NAMES
+from divide.present.webmap import interactive_map, json_for_script, search_key
 from divide.provenance import LABEL
 
 EVIL = "<script>alert('x')</script> & Đoàn Kết"
 
 
 @pytest.fixture(scope="module")
-def table(subset):
-    t = subset.join(divide.model_indicators(subset))
-    t["divide_index"] = (100 - t["fiber_households_pct"]).round(2)
-    t["infrastructure_gap"] = t["divide_index"] * 0.8
+def table(subset, index_of):
+    """Hà Nội + Lai Châu with the real index (pillars, ranks, tiers), made-up interval, tiers, type and names."""
+    t = subset.join(index_of(subset))
     t["priority_tier"] = (np.arange(len(t)) % 5 + 1).astype(float)
     t.loc[t["divide_index"].isna(), "priority_tier"] = np.nan
     t["type"] = np.where(t["urban_rural"] == "urban", "urban core", "remote upland")
-    t["rank_national"] = t["divide_index"].rank(ascending=False)
     t["rank_p05"] = t["rank_national"] - 3
     t["rank_p95"] = t["rank_national"] + 4
     t.loc[t.index[0], "divide_index"] = np.nan
@@ -60,8 +62,25 @@ def test_names_are_escaped(page):
     assert "aria-label=\"&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; Đoàn Kết\"" in text
     block = re.search(r'<script type="application/json" id="data">(.*?)</script>', text, re.S).group(1)
     assert "\\u003cscript\\u003ealert('x')\\u003c/script\\u003e \\u0026 Đoàn Kết" in block
-    assert json.loads(block)["rows"][5]["name"] == EVIL
+    data = json.loads(block)
+    assert data["rows"][5][data["fields"].index("name")] == EVIL
     assert json_for_script("</script>") == '"\\u003c/script\\u003e"'
+
+
+def test_data_block_keeps_types(page, table):
+    text = page.read_text(encoding="utf-8")
+    data = json.loads(re.search(r'<script type="application/json" id="data">(.*?)</script>', text, re.S).group(1))
+    fields = data["fields"]
+    assert fields[:3] == ["code", "name", "province"]
+    column = {f: [r[j] for r in data["rows"]] for j, f in enumerate(fields)}
+    assert column["code"] == [str(c) for c in table.index]  # codes stay text ("00004")
+    assert all(isinstance(v, int) and not isinstance(v, bool) for v in column["rank_national"])
+    assert all(isinstance(v, bool) for v in column["is_island"])
+    assert column["divide_index"][0] is None and column["divide_index"][1] == round(table["divide_index"].iloc[1], 2)
+    assert data["keys"][list(table["commune_name"]).index("Sìn Hồ")] == "sin ho"
+    assert data["provinces"] == [["Hà Nội", "ha noi"], ["Lai Châu", "lai chau"]]
+    assert data["labels"]["priority_tier"]["1"] == "Nhóm 1 (ưu tiên trước)"
+    assert data["modeled"] == LABEL
 
 
 def test_offline_single_file(page, table):
@@ -81,8 +100,12 @@ def test_only_present_columns_are_offered(table, tmp_path):
     out = interactive_map(table[["commune_name", "province_name", "province_code", "divide_index", "geometry"]],
                           tmp_path / "m.html", lang="en", modeled=False)
     text = out.read_text(encoding="utf-8")
-    options = re.findall(r"<option [^>]*>([^<]*)</option>", text)
-    assert options == ["Digital divide index"]
+    def options(select):
+        block = re.search(f'<select id="{select}">(.*?)</select>', text, re.S).group(1)
+        return re.findall(r"<option [^>]*>([^<]*)</option>", block)
+
+    assert options("layer") == ["Digital divide index"]
+    assert options("province") == ["— all —", "Hà Nội", "Lai Châu"]
     assert LABEL not in text
     with pytest.raises(InputError, match="no column to map"):
         interactive_map(table[["commune_name", "geometry"]], tmp_path / "n.html", layers=("x",))
@@ -94,10 +117,10 @@ def test_national_file_size_and_archipelagos(communes, tmp_path):
     text = out.read_text(encoding="utf-8")
     assert text.count('class="c"') == 3321
     assert ">Quần đảo Hoàng Sa</text>" in text and ">Quần đảo Trường Sa</text>" in text
-    assert out.stat().st_size < 4_000_000
+    assert out.stat().st_size < 2_500_000
 
 
-def _driver(tmp_path):
+def _driver(tmp_path: Path, downloads: Path):
     chromium, chromedriver = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
     if not (chromium.exists() and chromedriver.exists() and shutil.which("chromium")):
         if os.environ.get("DIVIDE_REQUIRE_BROWSER") == "1":
@@ -112,38 +135,244 @@ def _driver(tmp_path):
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1200,900"):
         options.add_argument(arg)
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                              "download.prompt_for_download": False})
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service(str(chromedriver)), options=options)
+    driver = webdriver.Chrome(service=Service(str(chromedriver)), options=options)
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    return driver
 
 
-def test_in_headless_chromium(page, table, tmp_path):
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    base = tmp_path_factory.mktemp("chromium")
+    downloads = base / "downloads"
+    downloads.mkdir()
+    driver = _driver(base, downloads)
+    driver.downloads = downloads
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _open(driver, page, n):
+    driver.get(page.as_uri())
+    assert driver.find_element("tag name", "body").get_attribute("data-ready") == str(n)
+    driver.get_log("browser")  # start each test with an empty console
+
+
+def _no_console_errors(driver):
+    errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR", "WARNING")]
+    assert errors == []
+
+
+def _settled(driver):
+    """Wait for the zoom animation to end; the viewBox as four numbers."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 5).until(lambda d: d.execute_script("return window.divideMap.idle()"))
+    return [float(v) for v in driver.execute_script("return document.getElementById('map').getAttribute('viewBox')")
+            .split()]
+
+
+def _active(driver):
+    return driver.execute_script("var a = document.activeElement; "
+                                 "return (a.id || '') + '|' + (a.getAttribute('class') || '')")
+
+
+def test_in_headless_chromium(browser, page, table):
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
-    driver = _driver(tmp_path)
-    try:
-        driver.get(page.as_uri())
-        assert driver.execute_script("return document.querySelectorAll('svg path.c').length") == len(table)
-        assert driver.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == str(len(table))
-        fills = driver.execute_script(
-            "return Array.from(document.querySelectorAll('path.c')).map(p => p.style.fill)")
-        assert fills[0].startswith("url(")  # no data: hatched
-        assert len(set(fills)) == 6  # five classes + no data
-        legend = driver.find_element(By.ID, "legend").text
-        assert "Chỉ số khoảng cách số" in legend and "Không có dữ liệu (1)" in legend
-        # hover the commune with the hostile name: its name shows as text
-        target = driver.find_elements(By.CSS_SELECTOR, "path.c")[5]
-        ActionChains(driver).move_to_element(target).perform()
-        tip = driver.find_element(By.ID, "tip")
-        assert tip.is_displayed()
-        assert tip.text.splitlines()[0] == EVIL
-        assert "Thứ hạng toàn quốc" in tip.text and "khoảng 90%" in tip.text
-        assert driver.execute_script("return document.querySelectorAll('#tip script').length") == 0
-        # switch layer: priority tiers, categories
-        Select(driver.find_element(By.ID, "layer")).select_by_visible_text("Nhóm ưu tiên")
-        assert "Nhóm 1 (ưu tiên trước)" in driver.find_element(By.ID, "legend").text
-        errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
-        assert errors == []
-    finally:
-        driver.quit()
+    driver = browser
+    _open(driver, page, len(table))
+    assert driver.execute_script("return document.querySelectorAll('svg path.c').length") == len(table)
+    fills = driver.execute_script(
+        "return Array.from(document.querySelectorAll('path.c')).map(p => p.style.fill)")
+    assert fills[0].startswith("url(")  # no data: hatched
+    assert len(set(fills)) == 6  # five classes + no data
+    legend = driver.find_element(By.ID, "legend").text
+    assert "Chỉ số khoảng cách số" in legend and "Không có dữ liệu (1)" in legend
+    # hover the commune with the hostile name: its name shows as text
+    target = driver.find_elements(By.CSS_SELECTOR, "path.c")[5]
+    ActionChains(driver).move_to_element(target).perform()
+    tip = driver.find_element(By.ID, "tip")
+    assert tip.is_displayed()
+    assert tip.text.splitlines()[0] == EVIL
+    assert "Thứ hạng toàn quốc" in tip.text and "khoảng 90%" in tip.text
+    assert driver.execute_script("return document.querySelectorAll('#tip script').length") == 0
+    # switch layer: priority tiers, categories
+    Select(driver.find_element(By.ID, "layer")).select_by_visible_text("Nhóm ưu tiên")
+    assert "Nhóm 1 (ưu tiên trước)" in driver.find_element(By.ID, "legend").text
+    _no_console_errors(driver)
+
+
+def test_search_folds_like_python(browser, page, table):
+    driver = browser
+    _open(driver, page, len(table))
+    names = [str(n) for n in table["commune_name"]]
+    assert driver.execute_script("return arguments[0].map(window.divideMap.fold)", names) == \
+        [search_key(n) for n in names]
+    fold = driver.execute_script("return ['Đà Lạt', 'đà lạt', 'da lat', 'ĐÀ LẠT'].map(window.divideMap.fold)")
+    assert fold == ["da lat"] * 4
+    sin_ho = names.index("Sìn Hồ")
+    for query in ("sin ho", "Sìn Hồ", "SIN HO", "xã sìn hồ", "xa sin ho", "  sìn   hồ "):
+        assert driver.execute_script("return window.divideMap.search(arguments[0])[0]", query) == sin_ho, query
+    assert driver.execute_script("return window.divideMap.search('zzqx')") == []
+    # a province name narrows the search: "ba dinh ha noi" finds Ba Đình (Hà Nội)
+    first = driver.execute_script("return window.divideMap.search('ba dinh ha noi')[0]")
+    assert names[first] == "Ba Đình"
+    _no_console_errors(driver)
+
+
+def test_keyboard_search_zooms_and_opens_the_panel(browser, page, table):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = browser
+    _open(driver, page, len(table))
+    full = _settled(driver)
+    for _ in range(10):  # Tab from the top of the page reaches the search box
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        if _active(driver).startswith("search|"):
+            break
+    assert _active(driver).startswith("search|")
+    ActionChains(driver).send_keys("sin ho").perform()
+    results = driver.find_element(By.ID, "results")
+    WebDriverWait(driver, 5).until(lambda d: results.is_displayed())
+    items = results.find_elements(By.CSS_SELECTOR, "li[role=option]")
+    assert items and items[0].text.startswith("Sìn Hồ") and "Lai Châu" in items[0].text
+    assert driver.find_element(By.ID, "search").get_attribute("aria-expanded") == "true"
+    ActionChains(driver).send_keys(Keys.ARROW_DOWN).perform()
+    assert "active" in items[0].get_attribute("class")
+    assert driver.find_element(By.ID, "search").get_attribute("aria-activedescendant") == items[0].get_attribute("id")
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    view = _settled(driver)
+    i = list(table["commune_name"]).index("Sìn Hồ")
+    b = driver.execute_script("var b = document.querySelector('path.c[data-i=\"' + arguments[0] + '\"]').getBBox();"
+                              "return [b.x, b.y, b.width, b.height]", i)
+    assert view != full and view[2] < full[2] / 4
+    assert abs(view[0] + view[2] / 2 - (b[0] + b[2] / 2)) < 1 and abs(view[1] + view[3] / 2 - (b[1] + b[3] / 2)) < 1
+    assert view[2] >= b[2] and view[3] >= b[3]  # the whole commune is in view
+    assert driver.find_element(By.ID, "sel-mark").get_attribute("d") == \
+        driver.find_elements(By.CSS_SELECTOR, "path.c")[i].get_attribute("d")  # highlighted
+    panel = driver.find_element(By.ID, "panel")
+    assert panel.is_displayed()
+    assert driver.find_element(By.ID, "panel-name").text == "Sìn Hồ"
+    text = panel.text
+    row = table.iloc[i]
+    assert f"Mã {table.index[i]} · Lai Châu" in text
+    for column in INDICATOR_NAMES:
+        assert column_title(column, "vi", short=True) in text, column
+    assert f"{row['fiber_households_pct']:.2f}".rstrip("0").rstrip(".").replace(".", ",") in text
+    assert f"Khoảng thứ hạng (p05–p95) {int(row['rank_p05']):,}–{int(row['rank_p95']):,}".replace(",", ".") in text
+    assert "Nhóm ưu tiên" in text and "Thứ hạng trong tỉnh" in text and "Nguồn" in text
+    assert "WorldPop" in text and LABEL in text  # the source lines and the modeled mark
+    assert _active(driver).startswith("close|")
+    ActionChains(driver).send_keys(Keys.ESCAPE).perform()
+    assert not panel.is_displayed()
+    assert _active(driver).startswith("search|")  # focus goes back where it came from
+    _no_console_errors(driver)
+
+
+def _point_in(driver, i):
+    """A screen point inside commune ``i`` where it is the topmost element, relative to the map's centre."""
+    return driver.execute_script("""
+        var p = document.querySelector('path.c[data-i="' + arguments[0] + '"]'), svg = document.getElementById('map');
+        var b = p.getBBox(), m = p.getScreenCTM(), r = svg.getBoundingClientRect();
+        for (var a = 1; a < 20; a++) { for (var c = 1; c < 20; c++) {
+          var pt = new DOMPoint(b.x + b.width * a / 20, b.y + b.height * c / 20);
+          if (!p.isPointInFill(pt)) { continue; }
+          var s = pt.matrixTransform(m);
+          if (document.elementFromPoint(s.x, s.y) === p) {
+            return [Math.round(s.x - r.left - r.width / 2), Math.round(s.y - r.top - r.height / 2)]; }
+        } }
+        return null;""", i)
+
+
+def test_province_click_and_download(browser, page, table):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    driver = browser
+    _open(driver, page, len(table))
+    full = _settled(driver)
+    everything = driver.execute_script("return window.divideMap.viewCsv()")
+    assert everything.count("\r\n") == len(table) + 1  # the whole map: every commune
+    Select(driver.find_element(By.ID, "province")).select_by_visible_text("Lai Châu")
+    view = _settled(driver)
+    assert view != full
+    lai_chau = [i for i, p in enumerate(table["province_name"]) if p == "Lai Châu"]
+    inside = driver.execute_script("return window.divideMap.inView()")
+    assert set(lai_chau) <= set(inside) and len(inside) < len(table)
+
+    # "download this view": the header and the communes on screen, found here from the screen rectangles
+    csv_text = driver.execute_script("return window.divideMap.viewCsv()")
+    assert csv_text.startswith("\ufeffcode,name,province,fiber_households_pct,")
+    lines = csv_text[1:].split("\r\n")
+    assert lines[-1] == ""
+    parsed = list(csv.reader(io.StringIO(csv_text[1:], newline="")))
+    header, body = parsed[0], parsed[1:]
+    assert len({len(r) for r in body}) == 1 and len(body[0]) == len(header)
+    codes = {r[0] for r in body}
+    on_screen = driver.execute_script("""
+        var r = document.getElementById('map').getBoundingClientRect(), sure = [], edge = [];
+        document.querySelectorAll('path.c').forEach(function (p) {
+          var b = p.getBoundingClientRect();
+          var out = b.right < r.left - 2 || b.left > r.right + 2 || b.bottom < r.top - 2 || b.top > r.bottom + 2;
+          var inn = b.right > r.left + 2 && b.left < r.right - 2 && b.bottom > r.top + 2 && b.top < r.bottom - 2;
+          if (inn) { sure.push(+p.getAttribute('data-i')); } else if (!out) { edge.push(+p.getAttribute('data-i')); }
+        });
+        return [sure, edge];""")
+    sure = {str(table.index[i]) for i in on_screen[0]}
+    edge = {str(table.index[i]) for i in on_screen[1]}
+    assert sure <= codes <= sure | edge
+    assert {str(table.index[i]) for i in lai_chau} <= codes
+    row = body[[r[0] for r in body].index(str(table.index[lai_chau[0]]))]
+    assert row[1] == table["commune_name"].iloc[lai_chau[0]] and row[2] == "Lai Châu"
+    assert float(row[header.index("divide_index")]) == pytest.approx(table["divide_index"].iloc[lai_chau[0]], abs=0.01)
+    driver.find_element(By.ID, "download").click()
+    WebDriverWait(driver, 10).until(lambda d: list(d.downloads.glob("*.csv")))
+    saved = next(driver.downloads.glob("*.csv"))
+    assert saved.name == "xa_trong_vung_xem.csv"
+    assert saved.read_bytes() == csv_text.encode("utf-8") and saved.read_bytes()[:3] == b"\xef\xbb\xbf"
+
+    # click a commune: the panel shows its code
+    i = lai_chau[3]
+    offset = _point_in(driver, i)
+    assert offset is not None
+    ActionChains(driver).move_to_element_with_offset(driver.find_element(By.ID, "map"), *offset).click().perform()
+    panel = driver.find_element(By.ID, "panel")
+    assert panel.is_displayed() and str(table.index[i]) in panel.text
+    assert driver.find_element(By.ID, "panel-name").text == table["commune_name"].iloc[i]
+    ActionChains(driver).send_keys(Keys.ESCAPE).perform()
+    assert not panel.is_displayed()
+
+    # keyboard only: Tab reaches a commune, Enter opens its panel, Escape closes it, arrows move on
+    driver.execute_script("document.activeElement.blur(); document.getElementById('download').focus()")
+    ActionChains(driver).send_keys(Keys.TAB).perform()
+    assert _active(driver) == "|c"
+    code = driver.execute_script("return +document.activeElement.getAttribute('data-i')")
+    assert driver.find_element(By.ID, "focus-mark").get_attribute("d")  # a visible focus mark
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    assert panel.is_displayed() and str(table.index[code]) in panel.text
+    ActionChains(driver).send_keys(Keys.ESCAPE).perform()
+    assert not panel.is_displayed() and _active(driver) == "|c"
+    ActionChains(driver).send_keys(Keys.ARROW_RIGHT).perform()
+    moved = driver.execute_script("return +document.activeElement.getAttribute('data-i')")
+    assert _active(driver) == "|c" and moved != code
+    assert driver.execute_script("return document.querySelectorAll('path.c[tabindex=\"0\"]').length") == 1
+    # reset: the full view again
+    driver.find_element(By.ID, "reset").click()
+    assert _settled(driver) == full
+    labels = driver.execute_script("return Array.from(document.querySelectorAll("
+                                   "'#controls button, #controls select, #search')).map(e => "
+                                   "e.getAttribute('aria-label') || (e.labels && e.labels.length ? e.labels[0].textContent : e.textContent))")
+    assert all(label and label.strip() for label in labels)
+    _no_console_errors(driver)

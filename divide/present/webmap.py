@@ -6,8 +6,14 @@ simplified, coordinates rounded to 100 m and written as relative moves), the
 values are one JSON block, and a few lines of vanilla JavaScript do the rest:
 a tooltip per commune (name, province, index, pillars, tiers, rank interval
 when those columns exist), a switch between layers (numeric columns in
-classes, categorical columns in categories), a legend, zoom and pan. The
-commune layer is the base map: there are no tiles.
+classes, categorical columns in categories), a legend, zoom and pan, a search
+box that ignores diacritics, a panel with every indicator of a commune, zoom
+to a province, and "Download this view" as CSV. The commune layer is the base
+map: there are no tiles. The page's template, style sheet and script are in
+:mod:`divide.present.webmap_assets`.
+
+The data block is columnar (``fields`` and one list of values per commune),
+so that a column name is written once, not 3,321 times.
 
 We do not use folium: it loads Leaflet (and its CSS) from a CDN, so its maps
 are blank offline, and it needs a tile server for a base map.
@@ -41,14 +47,17 @@ import pandas as pd
 
 from divide import settings
 from divide._errors import InputError
-from divide.indicators.columns import column_meaning, column_title
+from divide.geography.names import fold
+from divide.indicators.columns import column_meaning, column_title, column_unit
+from divide.indicators.schema import INDICATOR_NAMES
 from divide.present import style
+from divide.present.webmap_assets import SCRIPT, STYLE, TEMPLATE, ui_texts, units
 from divide.provenance import LABEL, atomic_path, default_sources, is_modeled
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
-__all__ = ["DEFAULT_LAYERS", "TOOLTIP_COLUMNS", "interactive_map", "json_for_script"]
+__all__ = ["DEFAULT_LAYERS", "TOOLTIP_COLUMNS", "PANEL_GROUPS", "interactive_map", "json_for_script", "search_key"]
 
 #: Layers offered by default (only those present in the table are shown).
 DEFAULT_LAYERS = ("divide_index", "infrastructure_gap", "usage_gap", "priority_tier", "type")
@@ -56,6 +65,32 @@ DEFAULT_LAYERS = ("divide_index", "infrastructure_gap", "usage_gap", "priority_t
 #: Columns shown in the tooltip when present, in order.
 TOOLTIP_COLUMNS = ("divide_index", "infrastructure_gap", "usage_gap", "divide_tier", "priority_tier",
                    "divide_index_lisa", "type", "region_id", "population")
+
+#: The commune panel: (interface text key of the group title, columns shown when present), in order.
+#: ``"@interval"`` is the rank interval ``rank_p05``–``rank_p95``.
+PANEL_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("g_indicators", INDICATOR_NAMES),
+    ("g_index", ("divide_index", "infrastructure_gap", "usage_gap", "values_filled")),
+    ("g_ranks", ("rank_national", "rank_province", "rank_median", "@interval", "priority_rank")),
+    ("g_tiers", ("divide_tier", "priority_tier", "priority_score", "type", "region_id", "divide_index_lisa")),
+    ("g_context", ("urban_rural", "commune_type", "degurba", "population", "area_km2", "density_km2",
+                   "remoteness_km", "is_island", "vintage", "source")),
+)
+PANEL_COLUMNS = frozenset(c for _, columns in PANEL_GROUPS for c in columns)
+
+
+def search_key(name: str) -> str:
+    """The search key of a name: :func:`divide.geography.names.fold` with dots as spaces.
+
+    The map's script folds what is typed the same way (NFD, no combining
+    marks, ``đ`` → ``d``, lower case, anything else a space).
+
+    Examples
+    --------
+    >>> search_key("Sìn Hồ"), search_key("Đà Lạt"), search_key("P. Bến Nghé")
+    ('sin ho', 'da lat', 'p ben nghe')
+    """
+    return " ".join(fold(name).replace(".", " ").split())
 
 def json_for_script(value: Any) -> str:
     r"""JSON safe to embed in a ``<script>`` element.
@@ -96,15 +131,16 @@ def _path_d(geom: Any, scale: float, x0: float, y1: float) -> str:
 
 
 def _value(v: Any) -> Any:
-    if v is None or v is pd.NA:
+    """A cell as JSON: numbers (floats to 2 decimals, NaN as null), booleans, anything else as text."""
+    if v is None or v is pd.NA or v is pd.NaT:
         return None
+    if isinstance(v, (np.bool_, bool)):
+        return bool(v)
     if isinstance(v, (np.floating, float)):
         f = float(v)
         return None if not math.isfinite(f) else round(f, 2)
-    if isinstance(v, (np.integer,)):
+    if isinstance(v, (np.integer, int)):
         return int(v)
-    if isinstance(v, (np.bool_, bool)):
-        return bool(v)
     return str(v)
 
 
@@ -135,6 +171,55 @@ def _layer_spec(table: pd.DataFrame, column: str, lang: str) -> dict[str, Any]:
             "colors": colors[: len(bins)], "labels": labels, "class": [int(c) for c in cls]}
 
 
+def _categories(table: pd.DataFrame, column: str, lang: str) -> dict[str, str]:
+    """Display labels of a categorical column's values, keyed as the script prints the JSON value."""
+    values, styles = style.category_styles(table, column, lang)
+    label_of = {v: label for v, label, _ in styles}
+    out: dict[str, str] = {}
+    for raw, v in zip(table[column].tolist(), values.tolist()):
+        if pd.isna(v) or v not in label_of:
+            continue
+        shown = _value(raw)
+        key = ("true" if shown else "false") if isinstance(shown, bool) else str(shown)
+        if isinstance(shown, float) and shown.is_integer():
+            key = str(int(shown))
+        if label_of[v] != key:
+            out[key] = label_of[v]
+    return out
+
+
+def _panel(table: pd.DataFrame, extra: Sequence[str], lang: str) -> tuple[list[Any], list[str]]:
+    """The panel's groups ``[title, [[column, label, unit], ...]]`` and the columns they show."""
+    ui = ui_texts(lang)
+    shown_units = units(lang)
+    groups = []
+    used: list[str] = []
+    for key, columns in (*PANEL_GROUPS, ("g_other", tuple(extra))):
+        items = []
+        for c in columns:
+            if c == "@interval":
+                if "rank_p05" in table.columns and "rank_p95" in table.columns:
+                    items.append([c, ui["rank_interval"], ""])
+                    used += ["rank_p05", "rank_p95"]
+                continue
+            if c not in table.columns or c in used:
+                continue
+            items.append([c, column_title(c, lang, short=True), shown_units.get(column_unit(c), "")])
+            used.append(c)
+        if items:
+            groups.append([ui[key], items])
+    return groups, used
+
+
+def _province_control(provinces: list[str], ui: dict[str, str]) -> str:
+    """The province select list (empty when the map has no province column)."""
+    if not provinces:
+        return ""
+    options = "".join(f'<option value="{html.escape(p, quote=True)}">{html.escape(p)}</option>' for p in provinces)
+    return (f'<label>{html.escape(ui["zoom_province"])} <select id="province">'
+            f'<option value="">{html.escape(ui["all_provinces"])}</option>{options}</select></label>')
+
+
 def interactive_map(
     communes: gpd.GeoDataFrame,
     out: str | Path,
@@ -147,6 +232,13 @@ def interactive_map(
     sources: Sequence[str] | None = None,
 ) -> Path:
     """Write an offline interactive map of the communes as one self-contained HTML file.
+
+    The page has a layer switch, a legend and tooltips; a search box that
+    finds a commune typed with or without diacritics (and without its "Xã",
+    "Phường" prefix) and zooms to it; a panel with every indicator, rank,
+    tier and source of a commune (click it, or Enter on it); zoom to a
+    province; and "Download this view", a CSV (UTF-8 with BOM) of the
+    communes on screen. Everything works with the keyboard.
 
     Parameters
     ----------
@@ -167,7 +259,7 @@ def interactive_map(
     tolerance
         Simplification tolerance in metres; default 1/2500 of the larger side
         of the extent (about 700 m nationally, 40 m for Lai Châu). The national
-        file is about 1.5 MB.
+        file is about 1.6 MB.
     sources
         Source lines; default :func:`divide.provenance.default_sources`.
 
@@ -180,7 +272,7 @@ def interactive_map(
 
     lang = style.check_lang(lang)
     style.check_table(communes, None)
-    ui = style.texts("webmap", lang)
+    ui = {**style.texts("webmap", lang), **ui_texts(lang)}
     flag = is_modeled(communes, modeled)
     shown = [c for c in layers if c in communes.columns]
     if not shown:
@@ -242,234 +334,67 @@ def interactive_map(
     for c in shown:
         if c not in tooltip_cols:
             tooltip_cols.append(c)
+    panel, panel_cols = _panel(communes, [c for c in tooltip_cols if c not in PANEL_COLUMNS], lang)
+    columns = [*panel_cols, *(c for c in tooltip_cols if c not in panel_cols)]
+    fields = ["code", "name", *(["province"] if provinces is not None else []), *columns]
+    values = [communes[c].tolist() for c in columns]
     rows = []
     for i in range(len(communes)):
-        row = {"code": str(communes.index[i]), "name": str(names.iloc[i])}
+        row: list[Any] = [str(communes.index[i]), str(names.iloc[i])]
         if provinces is not None:
-            row["province"] = str(provinces.iloc[i])
-        for c in tooltip_cols:
-            row[c] = _value(communes[c].iloc[i])
-        for c in ("rank_national", "rank_median", "rank_p05", "rank_p95"):
-            if c in communes.columns:
-                row[c] = _value(communes[c].iloc[i])
+            row.append(str(provinces.iloc[i]))
+        row += [_value(v[i]) for v in values]
         rows.append(row)
+    province_list = sorted({str(p) for p in provinces.dropna()}, key=lambda p: (fold(p), p)) if provinces is not None \
+        else []
     specs = [_layer_spec(communes, c, lang) for c in shown]
+    src = list(sources) if sources is not None else default_sources(communes, flag, lang)
+    categorical = [c for c in columns if c in style.CATEGORICAL_COLUMNS
+                   or not (pd.api.types.is_numeric_dtype(communes[c]) or pd.api.types.is_bool_dtype(communes[c]))]
     data = {
+        "fields": fields,
         "rows": rows,
+        "keys": [search_key(str(n)) for n in names],
+        "provinces": [[p, search_key(p)] for p in province_list],
         "layers": specs,
         "tooltip": [[c, column_title(c, lang, short=True)] for c in tooltip_cols],
+        "panel": panel,
+        "labels": {c: m for c in categorical if c not in ("vintage", "source") and (m := _categories(communes, c, lang))},
+        "sources": src,
+        "modeled": LABEL if flag else None,
         "ui": ui,
         "nodata": "#e6e6e6",
     }
     page_title = title or column_title(shown[0], lang, short=True)
-    src = list(sources) if sources is not None else default_sources(communes, flag, lang)
     mark = f'<div id="modeled" role="note">{html.escape(LABEL)}</div>' if flag else ""
     options = "".join(f'<option value="{j}">{html.escape(s["title"])}</option>' for j, s in enumerate(specs))
-    svg = (f'<svg id="map" viewBox="0 0 {width} {height}" '
-           f'preserveAspectRatio="xMidYMid meet" role="img" aria-label="{html.escape(page_title, quote=True)}">'
+    svg = (f'<svg id="map" viewBox="0 0 {width} {height}" preserveAspectRatio="xMidYMid meet" role="group" tabindex="-1" '
+           f'aria-label="{html.escape(page_title, quote=True)}. {html.escape(ui["map"], quote=True)}">'
            '<defs><pattern id="nodata" width="8" height="8" patternUnits="userSpaceOnUse" '
            'patternTransform="rotate(45)"><rect width="8" height="8" fill="#eeeeee"/>'
            '<line x1="0" y1="0" x2="0" y2="8" stroke="#999" stroke-width="3"/></pattern></defs>'
-           f'<g id="view"><g id="communes">{"".join(paths)}</g>{outline}{"".join(labels_svg)}</g></svg>')
-    page = _TEMPLATE.format(
+           f'<g id="view"><g id="communes">{"".join(paths)}</g>{outline}{"".join(labels_svg)}'
+           '<path id="sel-mark"/><path id="focus-mark"/></g></svg>')
+    esc = {k: html.escape(ui[k], quote=True) for k in ("search_hint", "zoom_in", "zoom_out", "reset", "download",
+                                                         "close", "hint", "keys")}
+    page = TEMPLATE.format(
         lang=lang,
         title=html.escape(page_title),
         subtitle=html.escape(style.scope(communes, lang)),
         mark=mark,
+        search_label=html.escape(ui["search"], quote=True),
+        province_control=_province_control(province_list, ui),
         layer_label=html.escape(ui["layer"]),
         options=options,
-        reset=html.escape(ui["reset"]),
-        hint=html.escape(ui["hint"]),
+        panel_label=html.escape(ui["panel"], quote=True),
         svg=svg,
         sources=html.escape(f"{ui['sources']}: " + " ".join(src)),
         data=json_for_script(data),
-        script=_SCRIPT,
+        style=STYLE,
+        script=SCRIPT,
+        **esc,
     )
     out = Path(out)
     with atomic_path(out) as tmp:
         tmp.write_text(page, encoding="utf-8")
     return out
-
-
-_TEMPLATE = """<!DOCTYPE html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-html, body {{ margin: 0; height: 100%; font-family: "DejaVu Sans", "Segoe UI", Roboto, Arial, sans-serif;
-  color: #222; background: #fff; }}
-body {{ display: flex; flex-direction: column; }}
-header {{ padding: 8px 14px 4px; display: flex; flex-wrap: wrap; align-items: baseline; gap: 6px 18px; }}
-h1 {{ font-size: 18px; margin: 0; }}
-#subtitle {{ color: #555; font-size: 13px; }}
-#modeled {{ margin-left: auto; color: #b00020; border: 2px solid #b00020; background: #fff3f3; border-radius: 6px;
-  padding: 3px 8px; font-weight: bold; font-size: 14px; }}
-#controls {{ padding: 2px 14px; font-size: 13px; display: flex; gap: 12px; align-items: center; }}
-main {{ flex: 1; position: relative; min-height: 300px; }}
-#map {{ position: absolute; inset: 0; width: 100%; height: 100%; cursor: grab; background: #f4f8fb; }}
-#map path.c {{ stroke: #fff; stroke-width: 0.6; vector-effect: non-scaling-stroke; }}
-#map path.c:hover, #map path.c.hl {{ stroke: #000; stroke-width: 1.6; }}
-#map path.p {{ fill: none; stroke: #333; stroke-width: 1; vector-effect: non-scaling-stroke; pointer-events: none; }}
-#map text.a {{ font-style: italic; fill: #1f4e79; text-anchor: middle; pointer-events: none;
-  paint-order: stroke; stroke: #fff; stroke-width: 3px; vector-effect: non-scaling-stroke; }}
-#legend {{ position: absolute; left: 12px; bottom: 12px; background: rgba(255,255,255,0.94); border: 1px solid #ccc;
-  border-radius: 4px; padding: 6px 9px; font-size: 12px; max-width: 300px; }}
-#legend .t {{ font-weight: bold; margin-bottom: 4px; }}
-#legend .r {{ display: flex; align-items: center; gap: 6px; margin: 2px 0; }}
-#legend .s {{ width: 16px; height: 11px; border: 1px solid #888; flex: none; }}
-#tip {{ position: fixed; pointer-events: none; background: #fff; border: 1px solid #888; border-radius: 4px;
-  padding: 6px 8px; font-size: 12px; box-shadow: 0 1px 4px rgba(0,0,0,0.25); display: none; max-width: 320px;
-  z-index: 10; }}
-#tip .n {{ font-weight: bold; font-size: 13px; }}
-#tip table {{ border-collapse: collapse; margin-top: 3px; }}
-#tip td {{ padding: 0 6px 0 0; }}
-footer {{ padding: 4px 14px 8px; font-size: 11px; color: #555; }}
-</style>
-</head>
-<body>
-<header><h1>{title}</h1><span id="subtitle">{subtitle}</span>{mark}</header>
-<div id="controls"><label>{layer_label} <select id="layer">{options}</select></label>
-<button id="reset" type="button">{reset}</button><span style="color:#777">{hint}</span></div>
-<main>{svg}<div id="legend"></div></main>
-<div id="tip"></div>
-<footer id="sources">{sources}</footer>
-<script type="application/json" id="data">{data}</script>
-<script>{script}</script>
-</body>
-</html>
-"""
-
-# Vanilla JavaScript, no library. Names reach the page through textContent only.
-_SCRIPT = r"""
-(function () {
-  "use strict";
-  var data = JSON.parse(document.getElementById("data").textContent);
-  var svg = document.getElementById("map");
-  var paths = svg.querySelectorAll("path.c");
-  var legend = document.getElementById("legend");
-  var tip = document.getElementById("tip");
-  var select = document.getElementById("layer");
-  var ui = data.ui;
-
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) { e.className = cls; }
-    if (text !== undefined) { e.textContent = text; }
-    return e;
-  }
-
-  function fmt(v) {
-    if (v === null || v === undefined) { return ui.no_data; }
-    if (typeof v === "number") {
-      return v.toLocaleString(document.documentElement.lang === "vi" ? "vi-VN" : "en-US",
-                              {maximumFractionDigits: 1});
-    }
-    return String(v);
-  }
-
-  function draw(j) {
-    var layer = data.layers[j];
-    var counts = new Array(layer.colors.length).fill(0), nodata = 0;
-    for (var i = 0; i < paths.length; i++) {
-      var k = layer["class"][+paths[i].getAttribute("data-i")];
-      if (k >= 0 && k < layer.colors.length) { paths[i].style.fill = layer.colors[k]; counts[k]++; }
-      else { paths[i].style.fill = "url(#nodata)"; nodata++; }
-    }
-    legend.textContent = "";
-    legend.appendChild(el("div", "t", layer.title));
-    layer.labels.forEach(function (label, k) {
-      var row = el("div", "r"), sw = el("span", "s");
-      sw.style.background = layer.colors[k];
-      row.appendChild(sw);
-      row.appendChild(el("span", "", label + " (" + counts[k] + ")"));
-      legend.appendChild(row);
-    });
-    if (nodata) {
-      var row = el("div", "r"), sw = el("span", "s");
-      sw.style.background = "repeating-linear-gradient(45deg,#eee 0 3px,#999 3px 5px)";
-      row.appendChild(sw);
-      row.appendChild(el("span", "", ui.no_data + " (" + nodata + ")"));
-      legend.appendChild(row);
-    }
-  }
-
-  function showTip(ev, i) {
-    var r = data.rows[i];
-    tip.textContent = "";
-    tip.appendChild(el("div", "n", r.name));
-    var sub = [r.code];
-    if (r.province) { sub.push(r.province); }
-    tip.appendChild(el("div", "", sub.join(" · ")));
-    var table = el("table");
-    data.tooltip.forEach(function (pair) {
-      if (!(pair[0] in r)) { return; }
-      var tr = el("tr");
-      tr.appendChild(el("td", "", pair[1]));
-      tr.appendChild(el("td", "", fmt(r[pair[0]])));
-      table.appendChild(tr);
-    });
-    if ("rank_national" in r || "rank_median" in r) {
-      var tr = el("tr");
-      var rank = fmt("rank_national" in r ? r.rank_national : r.rank_median);
-      if ("rank_p05" in r && r.rank_p05 !== null) {
-        rank += " (" + ui.interval + " " + fmt(r.rank_p05) + "–" + fmt(r.rank_p95) + ")";
-      }
-      tr.appendChild(el("td", "", ui.rank));
-      tr.appendChild(el("td", "", rank));
-      table.appendChild(tr);
-    }
-    tip.appendChild(table);
-    tip.style.display = "block";
-    moveTip(ev);
-  }
-
-  function moveTip(ev) {
-    var x = ev.clientX + 14, y = ev.clientY + 14;
-    var w = tip.offsetWidth, h = tip.offsetHeight;
-    if (x + w > window.innerWidth) { x = ev.clientX - w - 10; }
-    if (y + h > window.innerHeight) { y = ev.clientY - h - 10; }
-    tip.style.left = x + "px";
-    tip.style.top = y + "px";
-  }
-
-  svg.addEventListener("mouseover", function (ev) {
-    var t = ev.target;
-    if (t.classList && t.classList.contains("c")) { showTip(ev, +t.getAttribute("data-i")); }
-  });
-  svg.addEventListener("mousemove", function (ev) { if (tip.style.display === "block") { moveTip(ev); } });
-  svg.addEventListener("mouseout", function (ev) {
-    if (ev.target.classList && ev.target.classList.contains("c")) { tip.style.display = "none"; }
-  });
-
-  // Zoom and pan by changing the viewBox.
-  var vb0 = svg.getAttribute("viewBox").split(" ").map(Number), vb = vb0.slice(), drag = null;
-  function setVB() { svg.setAttribute("viewBox", vb.join(" ")); }
-  function toSvg(ev) {
-    var r = svg.getBoundingClientRect();
-    var s = Math.max(vb[2] / r.width, vb[3] / r.height);
-    var ox = (r.width * s - vb[2]) / 2, oy = (r.height * s - vb[3]) / 2;
-    return [vb[0] - ox + (ev.clientX - r.left) * s, vb[1] - oy + (ev.clientY - r.top) * s, s];
-  }
-  svg.addEventListener("wheel", function (ev) {
-    ev.preventDefault();
-    var p = toSvg(ev), f = ev.deltaY < 0 ? 0.8 : 1.25;
-    vb = [p[0] - (p[0] - vb[0]) * f, p[1] - (p[1] - vb[1]) * f, vb[2] * f, vb[3] * f];
-    setVB();
-  }, {passive: false});
-  svg.addEventListener("mousedown", function (ev) { drag = toSvg(ev); svg.style.cursor = "grabbing"; });
-  window.addEventListener("mouseup", function () { drag = null; svg.style.cursor = "grab"; });
-  svg.addEventListener("mousemove", function (ev) {
-    if (!drag) { return; }
-    var p = toSvg(ev);
-    vb[0] -= p[0] - drag[0];
-    vb[1] -= p[1] - drag[1];
-    setVB();
-  });
-  document.getElementById("reset").addEventListener("click", function () { vb = vb0.slice(); setVB(); });
-  select.addEventListener("change", function () { draw(+select.value); });
-  draw(0);
-  document.body.setAttribute("data-ready", String(paths.length));
-})();
-"""

@@ -123,3 +123,17 @@ def test_thousands_separators_in_a_population_floor_are_read_as_people_write_the
     add_parser(parser.add_subparsers(dest="command"))
     for text in ("300.000", "300,000", "300 000", "300000"):
         assert parser.parse_args(["regions", "--min-population", text]).min_population == 300_000
+
+
+def test_quiet_silences_everything_but_errors(tmp_path):
+    result = _run("-q", "atlas", "--province", "Lai Châu", "--reps", "50", "--out", str(tmp_path / "atlas"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "" and result.stderr == ""
+    assert (tmp_path / "atlas" / "brief.md").exists()
+    failed = _run("-q", "atlas", "--reps", "0", "--out", str(tmp_path / "x"))
+    assert failed.returncode == 2 and "--reps" in failed.stderr
+
+
+def test_progress_lines_without_a_terminal(tmp_path):
+    result = _run("template", "--province", "12", "--out", str(tmp_path / "t.xlsx"))
+    assert result.returncode == 0 and "wrote" in result.stdout

@@ -32,6 +32,20 @@ def lai_chau():
     return divide.load_communes("Lai Châu")
 
 
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def _cp1258(c: str) -> str:
+    """Windows-1258 form of a character: precomposed if it exists, else base letter + tone mark."""
+    try:
+        c.encode("cp1258")
+        return c
+    except UnicodeEncodeError:
+        parts = unicodedata.normalize("NFD", c)
+        base = unicodedata.normalize("NFC", "".join(p for p in parts if p not in _TONES))
+        return base + "".join(p for p in parts if p in _TONES)
+
+
 def _read(path: Path, communes):
     try:
         return divide.read_indicators(path, communes=communes)
@@ -75,7 +89,7 @@ def test_random_csv_dialects_and_encodings_account_for_every_row(tmp_path, lai_c
     path = tmp_path / "table.csv"
     text = buf.getvalue()
     if encoding == "cp1258":  # Windows-1258 writes tone marks as combining characters
-        text = unicodedata.normalize("NFD", text)
+        text = "".join(_cp1258(c) for c in text)
     path.write_bytes(text.encode(encoding))
     expected_rows = sum(1 for r in rows if any(cell.strip() for cell in r))
     result = _read(path, lai_chau)

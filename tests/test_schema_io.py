@@ -235,12 +235,22 @@ def test_explicit_column_mapping(tmp_path):
 
 def test_two_columns_with_the_same_meaning_are_refused(tmp_path):
     path = tmp_path / "twice.csv"
-    path.write_text("ma_xa,Mã xã,fiber_hh\n03478,03478,50\n", encoding="utf-8")
-    with pytest.raises(InputError, match="both mean 'commune_code'") as err:
+    path.write_text("ma_xa,Mã xã,fiber_hh\n03478,03388,50\n", encoding="utf-8")
+    with pytest.raises(InputError, match="columns A \\('ma_xa'\\) and B \\('Mã xã'\\) both mean 'commune_code'") as err:
         read_indicators(path)
     assert str(path) in str(err.value) and "--columns" in err.value.fix
     table, _ = read_indicators(path, columns={"Mã xã": "ignore"})
     assert table.index.tolist() == ["03478"]
+
+
+def test_two_columns_with_the_same_meaning_and_values_are_read_once(tmp_path):
+    path = tmp_path / "twice.csv"
+    path.write_text("ma_xa,Mã xã,fiber_hh\n03478,03478,50\n", encoding="utf-8")
+    table, report = read_indicators(path)
+    assert table.index.tolist() == ["03478"] and list(table.columns) == ["fiber_households_pct"]
+    (problem,) = report.problems
+    assert (problem.check, problem.severity, problem.positions) == ("duplicate_column", "warning", ["A", "B"])
+    assert report.ignored_columns == ["Mã xã (column B)"]
 
 
 def test_names_match_without_diacritics_but_use_them_to_disambiguate():

@@ -12,6 +12,7 @@ from divide.cli.options import (
     add_seed,
     number,
     progress_printer,
+    say,
 )
 
 __all__ = ["add_parser", "run", "ATLAS_FILES"]
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         uncertainty_reps=args.reps,
         progress=progress_printer(args),
     )
-    print(f"wrote {len(result.files)} files to {result.out} in {result.seconds:.1f} s")
+    say(args, f"wrote {len(result.files)} files to {result.out} in {result.seconds:.1f} s")
     for path in result.files:
-        print(f"  {path.name}")
+        say(args, f"  {path.name}")
     return 0

@@ -1,9 +1,11 @@
-"""The ``divide brief`` sub-command: write the policy brief (Markdown and HTML, English and/or Vietnamese).
+"""The ``divide brief`` sub-command: write the policy brief (Markdown, HTML, Word, PDF; English and/or Vietnamese).
 
 Wired into :mod:`divide.cli` with ``add_parser(sub)``. The handler runs the
 shared analysis (:func:`divide.analysis.pipeline.analyse`), then
 :func:`divide.present.brief.write_brief`, and writes a ``manifest.json`` beside the
-brief. Exit codes: 0 success, 1 the indicator file failed validation, 2 the
+brief. ``--format`` takes one or several of ``md``, ``html``, ``docx`` and
+``pdf`` (default ``md html``); an unknown format stops the command before
+anything is computed or written. Exit codes: 0 success, 1 the indicator file failed validation, 2 the
 input or the command could not be used (for example while the analysis
 pipeline is not installed).
 
@@ -14,8 +16,10 @@ Examples
 >>> parser = argparse.ArgumentParser(prog="divide")
 >>> _ = add_parser(parser.add_subparsers(dest="command"))
 >>> args = parser.parse_args(["brief", "--province", "Lai Châu", "--lang", "both", "--out", "briefs"])
->>> args.province, args.lang, str(args.out), args.indicators
-('Lai Châu', 'both', 'briefs', None)
+>>> args.province, args.lang, str(args.out), args.indicators, args.format
+('Lai Châu', 'both', 'briefs', None, ['md', 'html'])
+>>> parser.parse_args(["brief", "--format", "docx", "pdf", "--out", "b"]).format
+['docx', 'pdf']
 """
 
 from __future__ import annotations
@@ -25,27 +29,32 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from divide.cli.options import add_indicators, add_out_dir, add_province
+from divide.cli.options import add_indicators, add_out_dir, add_province, say
 
-__all__ = ["add_parser", "run"]
+__all__ = ["BRIEF_FORMATS", "add_parser", "run"]
+
+#: The formats of ``--format`` (those of :data:`divide.present.brief.write.ALL_FORMATS`).
+BRIEF_FORMATS = ("md", "html", "docx", "pdf")
+#: The formats written when ``--format`` is not given.
+DEFAULT_FORMATS = ("md", "html")
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add the ``brief`` sub-command to an argparse sub-parser collection.
+    """Register ``divide brief`` (options ``--indicators``, ``--province``, ``--lang``, ``--format``, ``--out``).
 
     Parameters
     ----------
     subparsers
-        The object returned by ``ArgumentParser.add_subparsers()``.
+        What ``ArgumentParser.add_subparsers()`` returned.
 
     Returns
     -------
     argparse.ArgumentParser
-        The new sub-parser; its ``handler`` default is :func:`run`.
+        The ``brief`` parser, whose ``handler`` is :func:`run`.
     """
     p = subparsers.add_parser(
         "brief",
-        help="write the policy brief (Markdown and HTML): key figures with sources, gap table, tier-1 communes",
+        help="write the policy brief (Markdown, HTML, Word, PDF): key figures with sources, gap table, tier-1 communes",
         description=(
             "Write the policy brief: national facts with their source, date and status beside the figures "
             "divide computes, the urban–rural gap table, maps and the tier-1 communes, with a references list. "
@@ -56,9 +65,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     add_province(p)
     p.add_argument("--lang", choices=("en", "vi", "both"), default="en",
                    help="language of the brief (both: brief_en.* and brief_vi.*)")
+    p.add_argument("--format", nargs="+", choices=BRIEF_FORMATS, default=list(DEFAULT_FORMATS), metavar="FORMAT",
+                   help="one or several of md, html, docx (Word), pdf (default: md html)")
     add_out_dir(p)
-    p.set_defaults(handler=run, out_kind="folder",
-                   out_files=("brief.md", "brief.html", "brief_en.md", "brief_vi.md", "brief_en.html", "brief_vi.html", "manifest.json"))
+    names = [f"brief{suffix}.{fmt}" for suffix in ("", "_en", "_vi") for fmt in BRIEF_FORMATS]
+    p.set_defaults(handler=run, out_kind="folder", out_files=(*names, "manifest.json"))
     return p
 
 
@@ -96,20 +107,21 @@ def run(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     maps = brief_maps(analysis, out, "vi" if args.lang == "vi" else "en")
     progress("writing the policy brief")
-    files = [*maps.values(), *write_brief(analysis, out, lang=args.lang, maps=maps, formats=("md", "html"))]
+    formats = getattr(args, "format", None) or DEFAULT_FORMATS
+    files = [*maps.values(), *write_brief(analysis, out, lang=args.lang, maps=maps, formats=formats)]
     inputs = [args.indicators] if args.indicators is not None else []
     manifest = write_manifest(
         args.out,
         command="brief",
         inputs=inputs,
         outputs=files,
-        parameters={"province": analysis.province, "lang": args.lang, "seed": analysis.seed,
+        parameters={"province": analysis.province, "lang": args.lang, "formats": list(formats), "seed": analysis.seed,
                     "indicators": analysis.indicators_source},
         modeled_inputs=["divide.modeled (generated)"] if analysis.modeled else [],
         notes=["Figures computed from the modeled dataset are captioned 'Dữ liệu mô phỏng / modeled data'."]
         if analysis.modeled else [],
     )
-    print(f"wrote {len(files) + 1} files to {args.out}")
+    say(args, f"wrote {len(files) + 1} files to {args.out}")
     for path in [*files, manifest]:
-        print(f"  {path.name}")
+        say(args, f"  {path.name}")
     return 0

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from divide._errors import DivideError, InputError
+from divide.cli.options import say
 
 __all__ = ["add_parser", "handle", "main"]
 
@@ -23,7 +24,8 @@ examples:
   divide crosswalk survey.csv --out survey_2025.csv --name-columns tinh,huyen,xa --intensive score
 
 Writes FILE (one row per 2025 commune, keyed by commune_code) and, next to it,
-FILE_reconciliation.csv (what happened to every input row).
+FILE_reconciliation.csv (what happened to every input row; `row` is the row the
+spreadsheet shows, the header being row 1, as in `divide validate`).
 exit codes: 0 all rows mapped, 1 some rows not mapped, 2 input unusable.
 """
 
@@ -44,7 +46,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("file", type=Path, metavar="FILE", help="CSV file (UTF-8), one row per pre-2025 commune")
+    p.add_argument("file", type=Path, metavar="FILE",
+                   help="CSV file or Excel workbook (.xlsx), one row per pre-2025 commune")
     p.add_argument("--out", type=Path, required=True, metavar="FILE", help="output CSV file")
     key = p.add_mutually_exclusive_group(required=True)
     key.add_argument("--code-column", metavar="COL", help="column with the pre-2025 5-digit commune code")
@@ -68,27 +71,21 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def _read_table(path: Path):
-    import pandas as pd
+    """The table and the spreadsheet row of each of its rows, read as ``divide validate`` reads files."""
+    from divide.indicators.readers.formats import FORMATS, read_raw
 
-    if not path.exists():
-        raise InputError("file not found", path=path, fix="check the path")
-    if path.suffix.lower() not in (".csv", ".txt", ".tsv"):
-        raise InputError("only CSV files can be read", path=path, fix="save the sheet as CSV (UTF-8)")
-    sep = "\t" if path.suffix.lower() == ".tsv" else None
-    try:
-        return pd.read_csv(path, dtype=str, encoding="utf-8-sig", sep=sep, engine="python")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=path,
-                         fix="save the file as 'CSV UTF-8'") from exc
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"cannot read the table: {exc}", path=path, fix="check that it is a CSV file") from exc
+    if path.suffix.lower() in FORMATS and FORMATS[path.suffix.lower()] not in ("csv", "xlsx"):
+        raise InputError("only CSV and Excel (.xlsx) tables can be converted", path=path,
+                         fix="save the table as CSV (UTF-8) or .xlsx")
+    raw, _ = read_raw(path)
+    return raw.frame, raw.rows
 
 
 def handle(args: argparse.Namespace) -> int:
     """Run ``divide crosswalk``; return the exit code (0 all mapped, 1 some rows not mapped)."""
     from divide.geography.crosswalk import crosswalk_to_2025
 
-    table = _read_table(args.file)
+    table, row_numbers = _read_table(args.file)
     name_columns = None
     if args.name_columns:
         parts = [c.strip() or None for c in args.name_columns.split(",")]
@@ -111,13 +108,14 @@ def handle(args: argparse.Namespace) -> int:
         use_notes=not args.no_notes,
         integer_counts=args.integer_counts,
         source=args.file,
+        row_numbers=row_numbers,
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     out.to_csv(args.out, encoding="utf-8", lineterminator="\n")
     rec = args.out.with_name(args.out.stem + "_reconciliation.csv")
     report.rows.to_csv(rec, encoding="utf-8", lineterminator="\n", index=False)
     print(report.summary())
-    print(f"wrote {args.out} ({len(out)} communes of 2025) and {rec}")
+    say(args, f"wrote {args.out} ({len(out)} communes of 2025) and {rec}")
     return report.exit_code
 
 

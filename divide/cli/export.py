@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from divide.cli import options
-from divide.cli.options import add_indicators, add_province
+from divide.cli.options import add_indicators, add_province, say
 
 __all__ = ["add_parser", "run"]
 
@@ -68,5 +68,5 @@ def run(args: argparse.Namespace) -> int:
                         "indicators": str(args.indicators) if args.indicators else "modeled"},
             modeled_inputs=["modeled indicators (divide.model_indicators)"] if is_modeled(table) else [],
         ))
-    print(f"wrote {len(table):,} communes to {out}" + (f" (+ {len(files) - 1} more files)" if len(files) > 1 else ""))
+    say(args, f"wrote {len(table):,} communes to {out}" + (f" (+ {len(files) - 1} more files)" if len(files) > 1 else ""))
     return 0

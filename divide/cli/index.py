@@ -164,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
     lp = log_path(out)
     lp.write_text(json.dumps(log, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
     scored = int(frame["divide_index"].notna().sum())
-    print(f"wrote {out} ({scored} of {len(frame)} communes scored, spec {spec.name}) and {lp.name}")
+    say(args, f"wrote {out} ({scored} of {len(frame)} communes scored, spec {spec.name}) and {lp.name}")
     if modeled:
         print(f"  {frame['data_label'].iloc[0]}")
     return 0

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from divide.cli import options
-from divide.cli.options import add_indicators, add_province, number
+from divide.cli.options import add_indicators, add_province, number, say
 
 if TYPE_CHECKING:  # pragma: no cover
     pass
@@ -110,5 +110,5 @@ def run(args: argparse.Namespace) -> int:
         choropleth(table, column, scheme="user" if breaks else args.scheme, k=args.k, breaks=breaks,
                    lang=args.lang, paper=args.paper, labels=args.labels, out=out)
         path = out
-    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {len(table):,} communes, column {column})")
+    say(args, f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {len(table):,} communes, column {column})")
     return 0

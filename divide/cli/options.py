@@ -19,6 +19,7 @@ __all__ = [
     "add_out_dir",
     "number",
     "progress_printer",
+    "say",
     "pandas_display",
     "check_paths",
     "analysis_table",
@@ -140,12 +141,45 @@ def add_out_dir(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("outputs"), help="output folder (default: outputs/)")
 
 
+def say(args: argparse.Namespace, text: str) -> None:
+    """Print a status line (what was written, where) unless ``-q`` was given; results and errors still print."""
+    if not getattr(args, "quiet", False):
+        print(text)
+
+
 def progress_printer(args: argparse.Namespace) -> Callable[[str], None]:
-    """A progress callback that prints ``… message`` to stderr unless ``-q`` was given."""
-    quiet = getattr(args, "quiet", False)
+    """A progress callback for long steps; silent with ``-q``.
+
+    On a terminal, steps written ``[i/n] what`` drive a tqdm progress bar (the sub-steps show beside it);
+    elsewhere (a log, a pipe, the tests) each message is one line ``… message`` on stderr.
+    """
+    if getattr(args, "quiet", False):
+        return lambda message: None
+    if not sys.stderr.isatty():
+        return lambda message: print(f"… {message}", file=sys.stderr, flush=True)
+    import re
+
+    from tqdm import tqdm
+
+    state: dict = {}
+    pattern = re.compile(r"^\[(\d+)/(\d+)\]\s*(.*)$")
 
     def report(message: str) -> None:
-        if not quiet:
+        m = pattern.match(message.strip())
+        if m:
+            step, total, what = int(m.group(1)), int(m.group(2)), m.group(3)
+            bar = state.get("bar")
+            if bar is None:
+                bar = state["bar"] = tqdm(total=total, file=sys.stderr, unit="step", leave=False,
+                                          bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}]")
+            bar.n = step - 1
+            bar.set_description_str(what[:60])
+            bar.refresh()
+            if step == total:
+                state["last"] = True
+        elif "bar" in state:
+            state["bar"].set_postfix_str(message.strip()[:50])
+        else:
             print(f"… {message}", file=sys.stderr, flush=True)
 
     return report

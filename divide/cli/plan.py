@@ -7,7 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from divide.cli.options import add_lang, add_province, add_seed, progress_printer
+from divide.cli.options import add_lang, add_province, add_seed, progress_printer, say
 
 __all__ = ["add_parser", "run"]
 
@@ -99,5 +99,5 @@ def run(args: argparse.Namespace) -> int:
     print(vp.summary(args.lang))
     if len(vp.unreachable):
         print(f"{len(vp.unreachable)} villages cannot be served within the budget (see plan.xlsx)")
-    print(f"wrote 5 files to {out}")
+    say(args, f"wrote 5 files to {out}")
     return 0

@@ -34,7 +34,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from divide.cli.options import add_indicators, add_province, number
+from divide.cli.options import add_indicators, add_province, number, say
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -150,5 +150,5 @@ def run(args: argparse.Namespace) -> int:
                         "indicators": str(args.indicators) if args.indicators else "modeled (shipped)"},
             notes=([LABEL] if modeled else []) + [regions.report["parameters"]["standardisation"]],
         )
-        print(f"wrote {', '.join(str(p) for p in written)} and {manifest.name}")
+        say(args, f"wrote {', '.join(str(p) for p in written)} and {manifest.name}")
     return 0

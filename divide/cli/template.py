@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from divide.cli.options import add_lang, add_province
+from divide.cli.options import add_lang, add_province, say
 
 __all__ = ["add_parser", "run"]
 
@@ -36,5 +36,5 @@ def run(args: argparse.Namespace) -> int:
         name = province_table().loc[resolve_province(args.province), "province_name"]
     communes = load_communes(args.province)
     out = write_template(args.out, communes=communes, province=name, lang=args.lang)
-    print(f"wrote {out} ({len(communes):,} communes{' of ' + name if name else ''})")
+    say(args, f"wrote {out} ({len(communes):,} communes{' of ' + name if name else ''})")
     return 0

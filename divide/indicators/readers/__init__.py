@@ -10,7 +10,13 @@ names instead of codes, and account for every input row.
 Both return a pair ``(table, report)``: the table indexed by its key, and a
 :class:`ReadReport` in which every input row is **matched** (kept as given),
 **repaired** (kept after a change, which is said) or **rejected** (dropped,
-with the reason); the three counts add up to the input rows. A pair rather
+with the reason); the three counts add up to the input rows. Problems of the
+file as a whole are in ``report.problems`` (:class:`ReadProblem`): a header
+with no data rows, or two columns that mean the same schema column with
+different values, raise :class:`divide.InputError` (``problems="report"``
+keeps them in the report only, as :func:`divide.validate` does); the same
+column written twice with the same values is read once, with a warning
+(:mod:`~.problems`). A pair rather
 than ``table.attrs["read_report"]``: pandas deep-copies ``attrs`` on most
 operations and drops them on others, so a report riding there would be slow
 and unreliable.
@@ -27,12 +33,21 @@ UTF-8, else Windows-1258. (GDAL 3.12's own CP1258 decoding drops the last
 character of every field and field name, measured on this machine, so it is
 not used.)
 
+Cells
+-----
+Excel's leading apostrophe (``'03388``, or ``’``) is dropped from codes,
+village ids and numbers; decimal commas and "%" signs are read; separators are
+read by :mod:`divide.numbers`, and in a count column an ambiguous ``1.234`` is
+1234, reported (see :func:`~.cells.parse_number`). Every change is a repair of
+its row and a :class:`ValueIssue`.
+
 Modules
 -------
 :mod:`~.formats` opens the files, :mod:`~.cells` reads single cells,
 :mod:`~.keys` restores and checks commune codes and finds codes from names,
 :mod:`~.reference` holds the communes checked against, :mod:`~.table` the
-steps both readers share, :mod:`~.report` the account of every row;
+steps both readers share, :mod:`~.problems` the problems of a file as a
+whole, :mod:`~.report` the account of every row;
 :mod:`~.indicators` and :mod:`~.villages` are the two readers.
 
 Row numbers
@@ -58,12 +73,13 @@ from __future__ import annotations
 from divide.indicators.readers.cells import parse_bool, parse_number
 from divide.indicators.readers.indicators import read_indicators
 from divide.indicators.readers.reference import as_reference, pre2025_communes, reference_communes
-from divide.indicators.readers.report import ReadReport, RowOutcome, ValueIssue
+from divide.indicators.readers.report import ReadProblem, ReadReport, RowOutcome, ValueIssue
 from divide.indicators.readers.villages import read_villages
 
 __all__ = [
     "RowOutcome",
     "ValueIssue",
+    "ReadProblem",
     "ReadReport",
     "read_indicators",
     "read_villages",

@@ -12,9 +12,10 @@ import re
 import numpy as np
 import pandas as pd
 
+from divide import numbers
 from divide.geography.names import fold, nfc
 
-__all__ = ["is_blank", "cell_text", "cell_text_or_none", "parse_number", "parse_bool"]
+__all__ = ["APOSTROPHES", "is_blank", "cell_text", "cell_text_or_none", "strip_apostrophe", "parse_number", "parse_bool"]
 
 _MISSING = {
     "", "na", "n a", "nan", "null", "none", "khong co so lieu", "chua co so lieu", "kcsl", "ccsl", "kxd",
@@ -63,12 +64,47 @@ def _missing_key(text: str) -> str:
     return re.sub(r"[\s./?#-]+", " ", fold(text).replace("#", "")).strip()
 
 
-def parse_number(value: object) -> tuple[float, str | None]:
+#: What a spreadsheet puts before a code or number to keep it as text: Excel's apostrophe and its typographic forms.
+APOSTROPHES = "'\u2019\u2018"
+
+
+def strip_apostrophe(text: str) -> tuple[str, bool]:
+    """Drop the leading apostrophe Excel uses to keep ``'03388`` as text; say whether there was one.
+
+    A typographic ``’`` or ``‘`` (what autocorrect makes of it) is dropped too.
+
+    Examples
+    --------
+    >>> strip_apostrophe("'03388"), strip_apostrophe("’03388"), strip_apostrophe("03388")
+    (('03388', True), ('03388', True), ('03388', False))
+    """
+    stripped = text.strip()
+    if stripped[:1] and stripped[0] in APOSTROPHES:
+        return stripped[1:].strip(), True
+    return text, False
+
+
+def parse_number(value: object, *, count: bool = False) -> tuple[float, str | None]:
     """Read one cell as a number; say what had to be done.
 
-    Returns ``(number, action)`` where ``action`` is ``None`` (read as is),
-    ``"missing"`` (an empty or "no data" cell), ``"decimal_comma"``,
-    ``"percent_sign"`` or ``"unreadable"`` (the number is then NaN).
+    The separators are read by :func:`divide.numbers.parse_number` (one
+    place for the whole package). Where it finds a number ambiguous
+    (``1.234``, ``12,500``: one separator and three digits), the column
+    decides: in a **count** (``count=True``) a count cannot be 1.234, so the
+    separator is read as a thousands separator (1234) and the action says it
+    was ambiguous; in a share or a coordinate the separator is the decimal
+    mark (``1.234`` is 1.234 %: 1234 would be out of range). A count with a
+    fraction (``1,5``) is read as written, 1.5, for the validator to refuse.
+
+    Returns
+    -------
+    (float, str or None)
+        The number and the action: ``None`` (read as is), ``"missing"`` (an
+        empty or "no data" cell), ``"decimal_comma"``, ``"percent_sign"``,
+        ``"apostrophe"`` (Excel's text marker dropped), ``"thousands_separator"``
+        (``1.234.567``, ``1,234.5``), ``"ambiguous_separator"`` (``1.234`` in a
+        count, read as 1234), or ``"unreadable"`` (the number is then NaN);
+        several actions are joined by ``"+"``.
 
     Examples
     --------
@@ -78,6 +114,10 @@ def parse_number(value: object) -> tuple[float, str | None]:
     ((97.0, 'percent_sign'), (nan, 'missing'), (12.0, None))
     >>> parse_number("cao")
     (nan, 'unreadable')
+    >>> parse_number("1.234"), parse_number("1.234", count=True), parse_number("1.234.567", count=True)
+    ((1.234, None), (1234.0, 'ambiguous_separator'), (1234567.0, 'thousands_separator'))
+    >>> parse_number("'12"), parse_number("1,5", count=True)
+    ((12.0, 'apostrophe'), (1.5, 'decimal_comma'))
     """
     if isinstance(value, bool | np.bool_):
         return float(value), None
@@ -90,15 +130,29 @@ def parse_number(value: object) -> tuple[float, str | None]:
     if _missing_key(text) in _MISSING:
         return math.nan, "missing"
     actions = []
+    text, had_apostrophe = strip_apostrophe(text)
+    if had_apostrophe:
+        actions.append("apostrophe")
     if text.endswith("%"):
         text = text[:-1].strip()
         actions.append("percent_sign")
-    if re.fullmatch(r"[+-]?\d+,\d+", text):
-        text = text.replace(",", ".")
-        actions.append("decimal_comma")
-    text = text.replace(" ", "")
+    body = re.sub(r"[\s\u202f]", "", text)
+    if not re.fullmatch(r"[+-]?(\d[\d.,]*|\.\d+)([eE][+-]?\d+)?", body):
+        return math.nan, "unreadable"
     try:
-        number = float(text)
+        number = float(numbers.parse_number(body))
+        if "," in body and "." not in body and body.count(",") == 1:
+            actions.append("decimal_comma")
+        elif body.count(".") + body.count(",") > 1:
+            actions.append("thousands_separator")
+    except numbers.AmbiguousNumber:
+        if count:
+            number = float(numbers.parse_number(body, integer=True))
+            actions.append("ambiguous_separator")
+        else:
+            number = float(body.replace(",", "."))
+            if "," in body:
+                actions.append("decimal_comma")
     except ValueError:
         return math.nan, "unreadable"
     if math.isinf(number):

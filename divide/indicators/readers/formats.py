@@ -23,6 +23,7 @@ import pandas as pd
 from divide._errors import InputError
 from divide.geography.names import nfc
 from divide.indicators.readers.cells import cell_text, is_blank
+from divide.indicators.readers.report import column_letter
 from divide.indicators.schema import KEY, VILLAGE_KEY, canonical_name
 
 __all__ = ["FORMATS", "RawTable", "read_raw"]
@@ -51,6 +52,18 @@ class RawTable:
     crs: Any = None
     metadata: dict[str, Any] = field(default_factory=dict)
     blank_rows: int = 0
+    headers: list[str] | None = None  # the header of each frame column as written (repeats kept); None: the columns
+
+    def header_of(self, column: str) -> str:
+        """The header of a frame column as the file writes it (a repeated header is renamed in the frame)."""
+        if self.headers is None:
+            return column
+        return self.headers[list(self.frame.columns).index(column)]
+
+    def position(self, column: str) -> str:
+        """Where a column is: its letter in a CSV or a workbook (``"C"``), its number (from 1) otherwise."""
+        j = list(self.frame.columns).index(column)
+        return column_letter(j) if self.format in ("csv", "xlsx") else str(j + 1)
 
 
 def _detect_format(path: Path) -> str:
@@ -113,9 +126,13 @@ def _read_csv(path: Path, encoding: str | None) -> tuple[list[list[Any]], list[i
     text, enc = _decode_text(path.read_bytes(), encoding, path)
     reader = csv.reader(_io.StringIO(text), delimiter=_sniff_delimiter(text))
     rows, numbers = [], []
-    for row in reader:
-        rows.append(row)
-        numbers.append(reader.line_num)
+    try:
+        for row in reader:
+            rows.append(row)
+            numbers.append(reader.line_num)
+    except csv.Error as exc:
+        raise InputError(f"cannot read the file as CSV (line {reader.line_num}): {exc}", path=path,
+                         fix="check that it is a text table; save it from the spreadsheet as 'CSV UTF-8'") from None
     return rows, numbers, enc
 
 
@@ -175,7 +192,7 @@ def _header_score(rows: list[list[Any]], layer_kind: str, scan: int = 20) -> tup
 
 
 def _frame_from_rows(rows: list[list[Any]], numbers: list[int], layer_kind: str, path: Path) -> tuple[
-        pd.DataFrame, list[int], int | None, int]:
+        pd.DataFrame, list[int], int | None, int, list[str]]:
     rows = [r for r in rows]
     if not rows:
         raise InputError("the file is empty", path=path, fix="check that you passed the right file")
@@ -183,8 +200,8 @@ def _frame_from_rows(rows: list[list[Any]], numbers: list[int], layer_kind: str,
     if idx is None:
         idx = next(i for i, r in enumerate(rows) if any(not is_blank(c) for c in r)) if any(
             any(not is_blank(c) for c in r) for r in rows) else 0
-    header = [cell_text(h) or f"column_{j + 1}" for j, h in enumerate(rows[idx])]
-    header = _unique(header)
+    written = [cell_text(h) or f"column_{j + 1}" for j, h in enumerate(rows[idx])]
+    header = _unique(written)
     width = len(header)
     data, kept, blank = [], [], 0
     for number, row in zip(numbers[idx + 1:], rows[idx + 1:]):
@@ -195,19 +212,20 @@ def _frame_from_rows(rows: list[list[Any]], numbers: list[int], layer_kind: str,
         data.append(row)
         kept.append(number)
     frame = pd.DataFrame(data, columns=header, dtype=object)
-    return frame, kept, numbers[idx], blank
+    return frame, kept, numbers[idx], blank, written
 
 
 def _unique(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
+    """Frame names for headers: a repeat gets ``.1``, ``.2``... (the header as written is kept beside it)."""
+    used: set[str] = set()
     out = []
     for n in names:
-        if n in seen:
-            seen[n] += 1
-            out.append(f"{n}.{seen[n]}")
-        else:
-            seen[n] = 0
-            out.append(n)
+        name, k = n, 0
+        while name in used:
+            k += 1
+            name = f"{n}.{k}"
+        used.add(name)
+        out.append(name)
     return out
 
 
@@ -359,13 +377,17 @@ def _from_dataframe(df: pd.DataFrame, fmt: str = "dataframe") -> RawTable:
         geometry = df[geom_name].reset_index(drop=True)
         crs = getattr(df, "crs", None)
         df = pd.DataFrame(df.drop(columns=geom_name))
+    written = [nfc(str(c)) for c in df.columns]
+    names = _unique(written)
     frame = pd.DataFrame(
-        {nfc(str(c)): df[c].map(lambda v: _nfc_text(v) if isinstance(v, str) else v).astype(object) for c in df.columns}
+        {name: df.iloc[:, j].map(lambda v: _nfc_text(v) if isinstance(v, str) else v).astype(object)
+         for j, name in enumerate(names)}
     ).reset_index(drop=True)
     meta = {}
     if "vintage" in df.attrs:
         meta["vintage"] = df.attrs["vintage"]
-    return RawTable(frame=frame, rows=list(range(len(frame))), format=fmt, geometry=geometry, crs=crs, metadata=meta)
+    return RawTable(frame=frame, rows=list(range(len(frame))), format=fmt, geometry=geometry, crs=crs, metadata=meta,
+                    headers=written)
 
 
 def read_raw(
@@ -420,8 +442,8 @@ def read_raw(
         else:
             rows, numbers, lay = _read_xlsx(path, sheet, layer_kind)
             enc = None
-        frame, kept, header_row, blank = _frame_from_rows(rows, numbers, layer_kind, path)
-        return RawTable(frame, kept, fmt, enc, lay, header_row, blank_rows=blank), str(path)
+        frame, kept, header_row, blank, written = _frame_from_rows(rows, numbers, layer_kind, path)
+        return RawTable(frame, kept, fmt, enc, lay, header_row, blank_rows=blank, headers=written), str(path)
     if fmt == "parquet":
         return _read_parquet(path), str(path)
     if fmt == "geojson" and path.suffix.lower() == ".json":

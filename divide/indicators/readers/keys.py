@@ -15,9 +15,9 @@ import pandas as pd
 
 from divide._errors import InputError
 from divide.geography.names import bare_key, closest, fold, match_key, nfc, pad_code
-from divide.indicators.readers.cells import cell_text, is_blank
+from divide.indicators.readers.cells import cell_text, is_blank, strip_apostrophe
 from divide.indicators.readers.reference import pre2025_communes
-from divide.indicators.readers.report import RowState
+from divide.indicators.readers.report import RowState, ValueIssue
 
 __all__ = ["CommuneIndex", "index_for", "looks_like_total", "resolve_commune_codes"]
 
@@ -79,7 +79,7 @@ class CommuneIndex:
         """Province code from a code or a name; ``(None, why)`` when neither resolves."""
         if not is_blank(code):
             try:
-                pc = pad_code(code, 2)
+                pc = pad_code(strip_apostrophe(cell_text(code))[0], 2)
             except ValueError:
                 pc = None
             if pc in self.province_names.index:
@@ -149,7 +149,8 @@ def looks_like_total(values: list[object]) -> bool:
 
 
 def resolve_commune_codes(frame: pd.DataFrame, state: RowState, matcher: CommuneIndex, code_col: str | None,
-                          *, check_names: bool = True, source: str = "", headers: list[str] | None = None) -> str:
+                          *, check_names: bool = True, source: str = "", headers: list[str] | None = None,
+                          issues: list[ValueIssue] | None = None) -> str:
     """Fill ``state.key`` with the 2025 commune code of every row; repair or reject rows on the way.
 
     Parameters
@@ -166,6 +167,13 @@ def resolve_commune_codes(frame: pd.DataFrame, state: RowState, matcher: Commune
         Compare a row's name with the official name of its code.
     source, headers
         For the error message when there is neither a code nor a name column.
+    issues
+        Where to record the codes changed (Excel's leading apostrophe dropped), if given.
+
+    Codes are restored as spreadsheets spoil them: ``3478`` and ``3478.0``
+    become ``"03478"`` (``code_padded``), and Excel's leading apostrophe
+    (``'03478``, or a typographic ``’``) is dropped (``apostrophe``); both are
+    repairs of the row.
 
     Returns
     -------
@@ -243,7 +251,14 @@ def resolve_commune_codes(frame: pd.DataFrame, state: RowState, matcher: Commune
             else:
                 state.reject(i, "no_key", "empty commune code")
             continue
-        text = cell_text(raw)
+        written = cell_text(raw)
+        text, apostrophe = strip_apostrophe(written)
+        if apostrophe:
+            if issues is not None:
+                issues.append(ValueIssue(state.numbers[i], code_col, written, "apostrophe",
+                                         f"code {written!r}: the leading apostrophe was dropped"))
+            state.repair(i, "apostrophe", f"code {written!r}: the leading apostrophe (a spreadsheet's text "
+                         "marker) was dropped")
         try:
             code = pad_code(text, 5)
         except ValueError:

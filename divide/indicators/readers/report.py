@@ -7,9 +7,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
-__all__ = ["Status", "RowOutcome", "ValueIssue", "ReadReport", "RowState"]
+from divide._errors import InputError
+
+__all__ = ["Status", "RowOutcome", "ValueIssue", "ReadProblem", "ReadReport", "RowState", "column_letter"]
 
 Status = Literal["matched", "repaired", "rejected"]
 
@@ -43,6 +46,45 @@ class ValueIssue:
 
 
 @dataclass
+class ReadProblem:
+    """A problem of the file as a whole rather than of one row: no data rows, a column given twice.
+
+    ``check`` is ``"no_data_rows"`` or ``"repeated_column"`` (errors: the
+    table cannot be used as it stands) or ``"duplicate_column"`` (a warning:
+    the same column twice with the same values, one copy dropped).
+    ``columns`` are the headers concerned and ``positions`` where they are
+    (spreadsheet column letters for CSV and XLSX, ``"3"`` for the third
+    field otherwise). The messages do not repeat the file's name.
+    """
+
+    check: str
+    severity: Literal["error", "warning"]
+    message: str
+    fix: str
+    column: str | None = None
+    columns: list[str] = field(default_factory=list)
+    positions: list[str] = field(default_factory=list)
+    message_vi: str = ""  # the message and the fix in Vietnamese
+    fix_vi: str = ""
+
+
+def column_letter(position: int) -> str:
+    """The spreadsheet letter of a 0-based column position.
+
+    Examples
+    --------
+    >>> column_letter(0), column_letter(5), column_letter(26), column_letter(701)
+    ('A', 'F', 'AA', 'ZZ')
+    """
+    letters = ""
+    n = position + 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclass
 class ReadReport:
     """How a file became a table: format, encoding, columns, and the fate of every row.
 
@@ -67,6 +109,9 @@ class ReadReport:
         Entirely empty rows skipped (not counted as input).
     metadata
         Metadata found in the file (for example ``{"vintage": "2024"}``).
+    problems
+        Problems of the file as a whole (:class:`ReadProblem`): no data rows,
+        a column given twice.
     """
 
     source: str
@@ -82,6 +127,7 @@ class ReadReport:
     value_issues: list[ValueIssue] = field(default_factory=list)
     blank_rows: int = 0
     metadata: dict[str, Any] = field(default_factory=dict)
+    problems: list[ReadProblem] = field(default_factory=list)
 
     # -- counting
     def counts(self) -> dict[str, int]:
@@ -119,6 +165,26 @@ class ReadReport:
             for word in o.reason.split("+"):
                 groups.setdefault(word, []).append(o)
         return groups
+
+    def raise_problems(self) -> None:
+        """Raise :class:`divide.InputError` when a problem of the file is an error (warnings pass).
+
+        Examples
+        --------
+        >>> r = ReadReport("x.csv", "csv", problems=[ReadProblem(
+        ...     "no_data_rows", "error", "the file has a header but no data rows", "add rows")])
+        >>> r.raise_problems()
+        Traceback (most recent call last):
+        ...
+        divide._errors.InputError: x.csv: the file has a header but no data rows
+          fix: add rows
+        """
+        errors = [p for p in self.problems if p.severity == "error"]
+        if not errors:
+            return
+        path = None if self.source == "<DataFrame>" else Path(self.source)
+        raise InputError("; ".join(p.message for p in errors), path=path,
+                         fix="; ".join(dict.fromkeys(p.fix for p in errors)))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary."""

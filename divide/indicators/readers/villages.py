@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from divide import settings
-from divide.indicators.readers.cells import cell_text, cell_text_or_none
+from divide.indicators.readers.cells import cell_text, cell_text_or_none, strip_apostrophe
 from divide.indicators.readers.report import ReadReport, RowState, ValueIssue
 from divide.indicators.readers.table import (
     dedupe,
@@ -27,7 +28,8 @@ __all__ = ["read_villages"]
 
 def read_villages(path: str | Path | pd.DataFrame, *, columns: Mapping[str, str] | None = None,
                   sheet: str | int | None = None, layer: str | int | None = None, encoding: str | None = None,
-                  communes: pd.DataFrame | None = None) -> tuple[pd.DataFrame, ReadReport]:
+                  communes: pd.DataFrame | None = None,
+                  problems: Literal["raise", "report"] = "raise") -> tuple[pd.DataFrame, ReadReport]:
     """Read a village layer (thôn, bản, tổ dân phố) and account for every row.
 
     Parameters are those of :func:`read_indicators`. A village's commune is
@@ -35,6 +37,16 @@ def read_villages(path: str | Path | pd.DataFrame, *, columns: Mapping[str, str]
     villages in unknown or pre-2025 communes are rejected. A missing
     ``village_id`` is made from the commune code and the row number (a repair).
     Yes/no columns accept "có"/"không"/"chưa", 1/0, yes/no, true/false.
+    Excel's leading apostrophe is dropped from village ids and commune codes
+    (a repair, ``apostrophe``); ``population`` is a count, so ``1.234`` there
+    is 1234 people (a repair, ``ambiguous_separator``).
+
+    Raises
+    ------
+    divide.InputError
+        As :func:`read_indicators`: the file cannot be read, has no data rows,
+        or has a column twice with different values (with
+        ``problems="report"`` these two are only in ``report.problems``).
 
     Returns
     -------
@@ -53,12 +65,18 @@ def read_villages(path: str | Path | pd.DataFrame, *, columns: Mapping[str, str]
     >>> villages["has_mobile_signal"].tolist(), villages["commune_code"].tolist(), villages.crs.to_epsg()
     ([True, False], ['03478', '03478'], 4326)
     """
-    raw, frame, report, state, source = open_table(path, columns, sheet, layer, encoding, communes, "villages")
+    raw, frame, report, state, source = open_table(path, columns, sheet, layer, encoding, communes, "villages",
+                                                   problems)
     commune_codes = list(state.key)
     # village ids
     ids: list[str | None] = []
     for i in range(len(frame)):
-        vid = cell_text(frame[VILLAGE_KEY].iat[i]) if VILLAGE_KEY in frame.columns else ""
+        written = cell_text(frame[VILLAGE_KEY].iat[i]) if VILLAGE_KEY in frame.columns else ""
+        vid, apostrophe = strip_apostrophe(written)
+        if apostrophe:
+            report.value_issues.append(ValueIssue(state.numbers[i], VILLAGE_KEY, written, "apostrophe",
+                                                  f"village_id {written!r}: the leading apostrophe was dropped"))
+            state.repair(i, "apostrophe", f"village_id {written!r}: the leading apostrophe was dropped")
         if not vid and state.status[i] != "rejected":
             vid = f"{commune_codes[i]}-{state.numbers[i]:04d}"
             state.repair(i, "id_generated", f"no village_id; made {vid!r}")
@@ -66,7 +84,7 @@ def read_villages(path: str | Path | pd.DataFrame, *, columns: Mapping[str, str]
     bool_cols = [c for c in ("has_mobile_signal", "has_power", "has_fiber") if c in frame.columns]
     bools = parse_bool_columns(frame, bool_cols, state, report.value_issues)
     nums = parse_numeric_columns(frame, [c for c in ("population", "lon", "lat") if c in frame.columns],
-                                  state, report.value_issues)
+                                  state, report.value_issues, counts=["population"])
     text_cols = [c for c in frame.columns if c in ("village_name", "commune_name", "province_name", "vintage", "source")]
     table = pd.concat([frame[text_cols].map(cell_text_or_none), bools, nums], axis=1)
     table.insert(0, KEY, commune_codes)

@@ -124,6 +124,19 @@ def validate(
     divide.InputError
         The file cannot be read at all (the command line exits with 2).
 
+    Notes
+    -----
+    A file that can be read but not used as it stands is an **error finding**
+    (exit code 1), not an exception: a header with no data rows
+    (``no_data_rows``), and two columns meaning the same schema column with
+    different values (``repeated_column``: the same header twice, or two
+    aliases such as "Mã xã" and "commune_code"; the message names both
+    columns by letter and the first is the one checked). The same column twice
+    with the same values is a warning (``duplicate_column``). A count written
+    ``1.234`` is read as 1234 with a warning (``ambiguous_separator``) naming
+    the column and the rows; see :func:`divide.read_indicators` for how cells
+    are read.
+
     Examples
     --------
     >>> import pandas as pd
@@ -137,7 +150,7 @@ def validate(
     """
     reference = reference_communes() if communes is None else as_reference(communes)
     table, read = read_indicators(table_or_path, columns=columns, sheet=sheet, layer=layer, encoding=encoding,
-                                  communes=reference if communes is not None else None)
+                                  communes=reference if communes is not None else None, problems="report")
     table = table.copy()
     if isinstance(table_or_path, pd.DataFrame) and "vintage" in table_or_path.attrs:
         table.attrs["vintage"] = table_or_path.attrs["vintage"]

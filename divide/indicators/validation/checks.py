@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from divide import settings
-from divide.indicators.readers import ReadReport
+from divide.indicators.readers import ReadReport, parse_number
 from divide.indicators.schema import INDICATOR_NAMES, canonical_name, indicator
-from divide.indicators.validation.report import Finding, Severity
+from divide.indicators.validation.report import Finding, Section, Severity
 from divide.indicators.validation.vintage import age_years, parse_vintage
 
 __all__ = ["SKEW_LIMIT", "KURTOSIS_LIMIT", "CORRELATION_LIMIT", "STALE_YEARS", "MIN_VALUES", "Checker", "reason_match"]
@@ -76,8 +77,10 @@ class Checker:
                      fix="name the columns as in the schema (divide.schema_table()) or map them with --columns",
                      fix_vi="đặt tên cột theo lược đồ (divide.schema_table()) hoặc khai báo bằng --columns",
                      data={"columns_found": list(self.read.columns) + self.read.ignored_columns})
+        self._problems()
         self._rejections()
         self._repairs()
+        self._ambiguous_separators()
         for col in self.indicators:
             spec = indicator(col)
             s = t[col]
@@ -187,6 +190,40 @@ class Checker:
                                   "keep one row per commune code", "mỗi mã xã chỉ giữ một dòng"),
     }
 
+    #: Section of each problem of the file as a whole (:class:`~divide.indicators.readers.ReadProblem`).
+    _PROBLEM_SECTION: dict[str, Section] = {"no_data_rows": "du", "repeated_column": "dung",
+                                            "duplicate_column": "sach"}
+
+    def _problems(self) -> None:
+        """The problems of the file as a whole: no data rows, a column twice; the message names the file."""
+        name = "the table" if self.read.source == "<DataFrame>" else Path(self.read.source).name
+        for p in self.read.problems:
+            self.add(self._PROBLEM_SECTION.get(p.check, "dung"), p.check, p.severity,
+                     f"{name}: {p.message}", f"{name}: {p.message_vi}", column=p.column,
+                     fix=p.fix, fix_vi=p.fix_vi, data={"columns": p.columns, "positions": p.positions})
+
+    def _ambiguous_separators(self) -> None:
+        """Counts written like ``1.234``: read as 1234, and said per column with the rows, to be checked."""
+        by_col: dict[str, list] = {}
+        for issue in self.read.value_issues:
+            if "ambiguous_separator" in issue.action.split("+"):
+                by_col.setdefault(issue.column, []).append(issue)
+        for col, issues in by_col.items():
+            n = len(issues)
+            read = [f"{parse_number(i.value, count=True)[0]:.0f}" for i in issues]
+            pairs = ", ".join(f"{i.value!r} as {r}" for i, r in zip(issues[:6], read))
+            self.add("dung", "ambiguous_separator", "warning",
+                     f"{col}: {n} count{'s' * (n != 1)} written with a separator that could be a thousands "
+                     f"separator or a decimal point; read as whole numbers ({pairs})",
+                     f"{col}: {n} số đếm có dấu phân cách có thể là dấu hàng nghìn hoặc dấu thập phân; "
+                     f"đã đọc thành số nguyên ({pairs})",
+                     column=col, rows=[i.row for i in issues],
+                     fix=f"check these values and write {read[0]} without a separator (not {issues[0].value}); "
+                     "a count is a whole number",
+                     fix_vi=f"kiểm tra các giá trị này và ghi {read[0]} không có dấu phân cách "
+                     f"(không ghi {issues[0].value}); số đếm là số nguyên",
+                     data={"values": [i.value for i in issues], "read_as": [int(r) for r in read]})
+
     def _rejections(self) -> None:
         groups = self.read.by_reason("rejected")
         for reason, outs in groups.items():
@@ -218,6 +255,10 @@ class Checker:
             "decimal_comma": ("decimal commas read as decimal points", "dấu phẩy thập phân được đọc thành dấu chấm",
                               "info"),
             "percent_sign": ("'%' signs removed", "bỏ ký hiệu '%'", "info"),
+            "apostrophe": ("leading apostrophes (a spreadsheet's text marker, as in '03388) dropped",
+                           "bỏ dấu nháy đơn ở đầu ô (dấu đánh dấu văn bản của bảng tính, như '03388)", "info"),
+            "thousands_separator": ("thousands separators removed (as in 1.234.567)",
+                                    "bỏ dấu phân cách hàng nghìn (như 1.234.567)", "info"),
             "name_differs": ("the name differs from the official name of the code (code kept)",
                              "tên khác tên chính thức của mã (giữ theo mã)", "warning"),
         }
@@ -475,7 +516,8 @@ def reason_match(detail: str, reason: str) -> bool:
     """
     keys = {
         "code_padded": "restored", "code_from_name": "found from the name", "decimal_comma": "read as",
-        "percent_sign": "read as", "name_differs": "differs",
+        "percent_sign": "read as", "name_differs": "differs", "apostrophe": "apostrophe",
+        "thousands_separator": "read as", "ambiguous_separator": "read as",
     }
     return keys.get(reason, "") in detail
 

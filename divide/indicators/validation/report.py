@@ -143,6 +143,7 @@ class ValidationReport:
                 "columns": self.read.columns,
                 "ignored_columns": self.read.ignored_columns,
                 "blank_rows": self.read.blank_rows,
+                "problems": [_json(asdict(p)) for p in self.read.problems],
             },
             "indicators": [c for c in INDICATOR_NAMES if c in self.table.columns],
             "sections": {s: [_json(asdict(f)) for f in self.section(s)] for s in SECTIONS},

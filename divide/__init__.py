@@ -49,6 +49,7 @@ _API = {
     "provinces_to_2025": "geography.crosswalk",
     "dti_2022_provinces_2025": "geography.crosswalk",
     "analyse": "analysis.pipeline",
+    "hit_rate": "analysis.model_check",
     "plan_sites": "analysis.siting",
     "SitePlan": "analysis.siting",
     "budget_curve": "analysis.siting",
@@ -116,6 +117,7 @@ if TYPE_CHECKING:  # pragma: no cover
         preset,
         recompute,
     )
+    from divide.analysis.model_check import hit_rate
     from divide.analysis.pipeline import Analysis, analyse, load_indicators
     from divide.analysis.plan import VillagePlan, format_amount, load_costs, parse_amount, plan
     from divide.analysis.priority import priority

@@ -53,7 +53,9 @@ def main(argv: list[str] | None = None) -> int:
             build_register()
             build_dti_2024()
             paths.update({"register": settings.REPORTED_VILLAGES_CSV, "dti_2024": settings.DTI_2024_2025_CSV})
-        paths.update(write_modeled(data_dir / "modeled"))
+        from divide.analysis.model_check import modeled_check
+
+        paths.update(write_modeled(data_dir / "modeled", checks=modeled_check))
     for p in paths.values():
         print(f"wrote {p}")
     print(

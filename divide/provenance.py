@@ -49,7 +49,7 @@ LABEL = "Dữ liệu mô phỏng / modeled data"
 SOURCE = "modeled"
 
 #: Version of the modeled-data generator; bump it whenever the numbers it produces change.
-GENERATOR_VERSION = "1.0.0"
+GENERATOR_VERSION = "1.1.0"
 
 _PACKAGES = (
     "numpy", "pandas", "scipy", "shapely", "pyproj", "pyogrio", "geopandas", "rasterio",

@@ -362,6 +362,11 @@ def modeled_check(table: pd.DataFrame, communes: pd.DataFrame, seed: int = setti
             results.append({"model": name, **r.to_dict()})
     villages = unserved_villages(register)
     statuses = register["status"].value_counts()
+    names = (register.dropna(subset=["commune_code"]).drop_duplicates("commune_code")
+             .set_index("commune_code")["province_name_2025"]) if "province_name_2025" in register.columns else None
+    by_province = (villages["commune_code"].dropna().map(names).value_counts() if names is not None
+                   else pd.Series(dtype="int64"))
+    by_province = sorted(((str(k), int(v)) for k, v in by_province.items()), key=lambda kv: (-kv[1], kv[0]))
     return {
         "method": "Villages of data/observed/reported_villages.csv whose latest report says no signal, weak signal "
         "or no electricity (not covered since), matched to a 2025 commune; a hit is a village whose commune is in "
@@ -375,6 +380,7 @@ def modeled_check(table: pd.DataFrame, communes: pd.DataFrame, seed: int = setti
             "reports_by_status": {str(k): int(v) for k, v in sorted(statuses.items())},
             "unserved_villages": int(len(villages)),
             "unserved_villages_matched": int(villages["commune_code"].notna().sum()),
+            "unserved_villages_matched_by_province": [[k, v] for k, v in by_province],
         },
         "tiers": [list(t) for t in CHECK_TIERS],
         "results": results,

@@ -316,6 +316,17 @@ ASSUMPTIONS: list[dict[str, str]] = [
         "provinces, 'Bản N' in the remote half of the northern mountain provinces, 'Thôn N' elsewhere.",
         "source": "Naming customs only; no real village is named.",
     },
+    {
+        "id": "A17",
+        "topic": "province constraints",
+        "assumption": "Where a province's count of villages without mobile signal (or of those also without grid "
+        "power) is reported for a 2025 province and dated 2025-07-01 or later, exactly that many modeled "
+        "villages of the province lack signal (power), drawn among its eligible villages with the weights of "
+        "A07 (A08); the rest of the national 266 (177) are drawn in the other provinces. The national targets "
+        "(end of 2022) and the province counts (2026) are of different dates; both are honoured as they are.",
+        "source": "data/facts.csv (divide.modeled.constraints.PROVINCE_COUNT_FACTS: Tuyên Quang, January 2026, "
+        "91 of 3,802 villages without signal, 4 of them without grid power); issue 17.",
+    },
 ]
 
 #: Covariate loadings (z-scored log density, log remoteness, DTI score, island flag) of each calibrated

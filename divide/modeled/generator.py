@@ -14,15 +14,18 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
 from divide._errors import DivideError
 from divide.modeled.calibration import CALIBRATED_PCT, CALIBRATION, LOADINGS, URBAN_RURAL_ODDS_RATIO, odds
+from divide.modeled.constraints import CONSTRAINED_COLUMNS, province_constraints, quotas
 from divide.modeled.covariates import INDICATOR_COLUMNS, covariates
 from divide.provenance import GENERATOR_VERSION, LABEL, SOURCE
 
-__all__ = ["STREAMS", "flag_villages", "generate", "modeled_attrs", "rank_within", "village_frame"]
+__all__ = ["STREAMS", "constrained_top_k", "flag_villages", "generate", "modeled_attrs", "rank_within", "village_frame"]
 
 _NOISE_SD = 0.4
 _VILLAGE_SIZE_EXPONENT = 0.2
@@ -63,13 +66,46 @@ def _largest_remainder(quota: np.ndarray, total: int) -> np.ndarray:
     return base
 
 
-def _gumbel_top_k(log_weight: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
-    """Indices of ``k`` items drawn without replacement with probability proportional to exp(log_weight)."""
+def constrained_top_k(log_weight: np.ndarray, group: np.ndarray, quota: Mapping[str, int], total: int,
+                      rng: np.random.Generator) -> np.ndarray:
+    """Indices of ``total`` items drawn without replacement, ``quota[g]`` of them from group ``g``.
+
+    One Gumbel key per item (``log_weight`` plus Gumbel noise): each quota
+    takes the top keys of its group, the rest of ``total`` the top keys of
+    the items outside every quota'd group. Within each part this is a draw
+    without replacement with probabilities proportional to ``exp(log_weight)``;
+    with no quota it is the plain Gumbel top-k. Indices come in descending
+    key order.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> picked = constrained_top_k(np.zeros(6), np.array(list("aabbcc")), {"a": 2}, 3, rng)
+    >>> sorted(picked.tolist())[:2], len(picked)
+    ([0, 1], 3)
+    """
     keys = log_weight + rng.gumbel(size=log_weight.shape)
     keys[~np.isfinite(log_weight)] = -np.inf
-    if np.isfinite(keys).sum() < k:
-        raise DivideError(f"cannot place {k} items: only {int(np.isfinite(keys).sum())} eligible")
-    return np.argsort(-keys, kind="stable")[:k]
+    rest = total - int(sum(quota.values()))
+    if rest < 0:
+        raise DivideError(f"the province quotas ({int(sum(quota.values()))}) exceed the national total {total}")
+    free = np.ones(len(keys), dtype=bool)
+    parts = []
+    for g in sorted(quota):
+        mine = group == g
+        free &= ~mine
+        parts.append(_top(keys, mine, int(quota[g]), f"province {g}"))
+    parts.append(_top(keys, free, rest, "the provinces without a quota"))
+    chosen = np.concatenate(parts)
+    return chosen[np.argsort(-keys[chosen], kind="stable")]
+
+
+def _top(keys: np.ndarray, mask: np.ndarray, k: int, where: str) -> np.ndarray:
+    """The ``k`` items of ``mask`` with the largest finite keys (ties by position)."""
+    idx = np.flatnonzero(mask & np.isfinite(keys))
+    if len(idx) < k:
+        raise DivideError(f"cannot place {k} villages in {where}: only {len(idx)} eligible")
+    return idx[np.argsort(-keys[idx], kind="stable")[:k]]
 
 
 def _villages_total(cov: pd.DataFrame) -> np.ndarray:
@@ -179,7 +215,8 @@ def _calibrate(linear: np.ndarray, urban: np.ndarray, rural: np.ndarray, weight:
     return values(a, g), a, g
 
 
-def generate(national: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+def generate(national: pd.DataFrame, seed: int, constraints: Mapping[str, Mapping[str, int]] | None = None,
+             ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """National indicator table, village attribute frame, and fitted parameters.
 
     Parameters
@@ -188,14 +225,28 @@ def generate(national: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.DataFr
         The national commune table (:func:`divide.modeled.covariates.national_communes`).
     seed
         Seed of every random step.
+    constraints
+        Province counts to honour, ``{column: {province_code: count}}`` for
+        ``villages_no_signal`` and ``villages_no_power``; default the current
+        reported counts (:func:`divide.modeled.constraints.province_constraints`);
+        ``{}`` for none. The national totals stay the calibration targets: the
+        rest is drawn in the other provinces.
 
     Returns
     -------
     (pandas.DataFrame, pandas.DataFrame, dict)
         The indicator table (:data:`~divide.modeled.covariates.INDICATOR_COLUMNS`
         and ``source``), one row per village (commune position, number, share,
-        ordering keys, flags), and ``{"fitted": parameters, "cov": covariates}``.
+        ordering keys, flags), and ``{"fitted": parameters, "cov": covariates,
+        "constraints": the quotas used}``.
     """
+    if constraints is None:
+        constraints = quotas(province_constraints()[0])
+    quota = {c: {str(k): int(v) for k, v in constraints.get(c, {}).items()} for c in CONSTRAINED_COLUMNS}
+    unknown = set(constraints) - set(CONSTRAINED_COLUMNS)
+    if unknown:
+        raise DivideError(f"province constraints on unknown column(s) {sorted(unknown)}; "
+                          f"only {list(CONSTRAINED_COLUMNS)} can be constrained")
     cov = covariates(national)
     codes = cov.index.to_numpy()
     n = len(codes)
@@ -206,14 +257,17 @@ def generate(national: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.DataFr
     vf = village_frame(codes, totals, seed)
     vc = vf["commune"].to_numpy()
 
-    # 266 villages without signal, in rural xã of the remote half
+    # 266 villages without signal, in rural xã of the remote half ...
     logw_c = 1.5 * cov["z_remote"] - 1.0 * cov["z_density"] - 0.8 * cov["z_dti"]
     logw_c = np.where(cov["remote_half"].to_numpy() & populated, logw_c.to_numpy(), -np.inf)
-    picked = _gumbel_top_k(logw_c[vc].copy(), CALIBRATION["villages_no_signal"]["value"],
-                           _rng(seed, STREAMS["no_signal"]))
+    # ... exactly the reported count in provinces with a current report (divide.modeled.constraints)
+    province = cov["province_code"].to_numpy().astype(str)
+    picked = constrained_top_k(logw_c[vc].copy(), province[vc], quota["villages_no_signal"],
+                               CALIBRATION["villages_no_signal"]["value"], _rng(seed, STREAMS["no_signal"]))
     no_signal = np.bincount(vc[picked], minlength=n)
     logw_p = (1.0 * cov["z_remote"] - 0.5 * cov["z_density"]).to_numpy()[vc[picked]]
-    picked_p = _gumbel_top_k(logw_p.copy(), CALIBRATION["villages_no_power"]["value"], _rng(seed, STREAMS["no_power"]))
+    picked_p = constrained_top_k(logw_p.copy(), province[vc[picked]], quota["villages_no_power"],
+                                 CALIBRATION["villages_no_power"]["value"], _rng(seed, STREAMS["no_power"]))
     no_power = np.bincount(vc[picked[picked_p]], minlength=n)
 
     vf = flag_villages(vf, no_signal, no_power, np.zeros(n, dtype="int64"))
@@ -254,7 +308,7 @@ def generate(national: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.DataFr
     out.index.name = "commune_code"
     vf["commune_code"] = codes[vc]
     vf["population"] = np.rint(vf["share"].to_numpy() * pop[vc]).astype("int64")
-    return out, vf, {"fitted": params, "cov": cov}
+    return out, vf, {"fitted": params, "cov": cov, "constraints": quota}
 
 
 def _round_pct(frame: pd.DataFrame) -> pd.DataFrame:
@@ -264,8 +318,12 @@ def _round_pct(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def modeled_attrs(seed: int, achieved: dict | None = None) -> dict:
-    """The ``attrs`` of a modeled table or layer: the label, seed, generator version and calibration targets."""
+def modeled_attrs(seed: int, achieved: dict | None = None, constraints: dict | None = None) -> dict:
+    """The ``attrs`` of a modeled table or layer: the label, seed, generator version and calibration targets.
+
+    ``achieved`` (national values) and ``constraints`` (the province quotas
+    honoured, ``{column: {province_code: count}}``) are added when given.
+    """
     attrs = {
         "modeled": True,
         "source": SOURCE,
@@ -277,4 +335,6 @@ def modeled_attrs(seed: int, achieved: dict | None = None) -> dict:
     }
     if achieved is not None:
         attrs["achieved"] = achieved
+    if constraints is not None:
+        attrs["province_constraints"] = constraints
     return attrs

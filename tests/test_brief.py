@@ -507,8 +507,8 @@ def test_write_brief_file_names_and_relative_map_paths(modeled_analysis, tmp_pat
         ["brief.md", "brief.html", "brief_en.md", "brief_en.html", "brief_vi.md", "brief_vi.html"])
     with pytest.raises(InputError, match="unknown language 'fr'"):
         brief.write_brief(modeled_analysis, out, lang="fr")
-    with pytest.raises(InputError, match="unknown brief format 'pdf'"):
-        brief.write_brief(modeled_analysis, out, formats=("pdf",))
+    with pytest.raises(InputError, match="unknown brief format 'odt'"):
+        brief.write_brief(modeled_analysis, out, formats=("odt",))
 
 
 def test_write_brief_is_atomic(modeled_analysis, tmp_path, monkeypatch):

@@ -1,9 +1,10 @@
 """The policy brief: key figures, the urban–rural gap, maps and tier-1 communes, every number cited.
 
-One structured content (:func:`brief_content`) is rendered twice, to Markdown
-(:func:`brief_markdown`) and to self-contained HTML (:func:`brief_html`), so
-the two formats always say the same thing. :func:`write_brief` writes them
-atomically.
+One structured content (:func:`brief_content`) is rendered to Markdown
+(:func:`brief_markdown`), to self-contained HTML (:func:`brief_html`) and to
+Word (:func:`brief_docx`); the PDF (:func:`brief_pdf`) is the HTML printed on
+A4 by WeasyPrint, with DejaVu Sans embedded. Every format says the same thing.
+:func:`write_brief` writes them atomically.
 
 The rules the brief keeps:
 
@@ -26,13 +27,15 @@ The rules the brief keeps:
 The package: :mod:`~divide.present.brief.labels` (the fixed texts, from
 ``divide/present/texts.toml``), :mod:`~divide.present.brief.blocks` (what a
 brief states), :mod:`~divide.present.brief.content` (building it from an
-analysis), :mod:`~divide.present.brief.markdown`, :mod:`~divide.present.brief.html`
-and :mod:`~divide.present.brief.write`.
+analysis), :mod:`~divide.present.brief.markdown`, :mod:`~divide.present.brief.html`,
+:mod:`~divide.present.brief.docx`, :mod:`~divide.present.brief.pdf` and
+:mod:`~divide.present.brief.write`.
 
 Maps: the Markdown references the image files by path (relative to the output
 folder in :func:`write_brief`); the HTML embeds PNG/JPEG/SVG images as base64
-``data:`` URIs, so the one ``.html`` file can be mailed on its own. A map file
-that is missing or not an image is linked, with a note.
+``data:`` URIs, so the one ``.html`` file can be mailed on its own; the Word
+document and the PDF embed them too. A map file that is missing or not an
+image is linked, with a note.
 
 Examples
 --------
@@ -47,10 +50,12 @@ Examples
 
 from divide.present.brief.blocks import BriefContent, Figure, Image, Paragraph, Reference, Section, Table
 from divide.present.brief.content import brief_content
+from divide.present.brief.docx import brief_docx
 from divide.present.brief.html import brief_html
 from divide.present.brief.labels import KEY_FACTS, STATUS_LABELS
 from divide.present.brief.markdown import brief_markdown
-from divide.present.brief.write import write_brief
+from divide.present.brief.pdf import brief_pdf
+from divide.present.brief.write import ALL_FORMATS, FORMATS, write_brief
 
 __all__ = [
     "KEY_FACTS",
@@ -65,5 +70,9 @@ __all__ = [
     "brief_content",
     "brief_markdown",
     "brief_html",
+    "brief_docx",
+    "brief_pdf",
+    "FORMATS",
+    "ALL_FORMATS",
     "write_brief",
 ]

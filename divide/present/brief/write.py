@@ -1,4 +1,4 @@
-"""Writing the brief to files (:func:`write_brief`): Markdown and HTML, one or both languages, atomically."""
+"""Writing the brief to files (:func:`write_brief`): Markdown, HTML, Word and PDF, one or both languages, atomically."""
 
 from __future__ import annotations
 
@@ -8,15 +8,53 @@ from pathlib import Path
 from typing import Any, Literal
 
 from divide._errors import InputError
+from divide.present.brief.content import brief_content
+from divide.present.brief.docx import brief_docx
 from divide.present.brief.html import brief_html
 from divide.present.brief.labels import LANGS, Lang
 from divide.present.brief.markdown import brief_markdown
+from divide.present.brief.pdf import html_to_pdf
 from divide.provenance import atomic_path
 
-__all__ = ["FORMATS", "write_brief"]
+__all__ = ["FORMATS", "ALL_FORMATS", "check_formats", "write_brief"]
 
-#: The formats of :func:`write_brief`.
+#: The formats :func:`write_brief` writes by default.
 FORMATS = ("md", "html")
+
+#: Every format of :func:`write_brief`: Markdown, HTML, Word (python-docx) and PDF (WeasyPrint).
+ALL_FORMATS = ("md", "html", "docx", "pdf")
+
+
+def check_formats(formats: Sequence[str]) -> list[str]:
+    """The formats asked, in order and once each; an unknown one is an :class:`~divide.InputError`.
+
+    Parameters
+    ----------
+    formats
+        Names among :data:`ALL_FORMATS`.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> check_formats(["pdf", "md", "pdf"])
+    ['pdf', 'md']
+    >>> check_formats(["odt"])
+    Traceback (most recent call last):
+    ...
+    divide._errors.InputError: unknown brief format 'odt'
+      fix: use formats among md, html, docx, pdf
+    """
+    if isinstance(formats, str):
+        formats = [formats]
+    out = list(dict.fromkeys(formats))
+    bad = [f for f in out if f not in ALL_FORMATS]
+    if bad or not out:
+        raise InputError(f"unknown brief format {', '.join(map(repr, bad)) or '(none)'}",
+                         fix=f"use formats among {', '.join(ALL_FORMATS)}")
+    return out
 
 
 def _languages(lang: str | Sequence[str]) -> list[Lang]:
@@ -55,12 +93,14 @@ def write_brief(
 ) -> list[Path]:
     """Write the brief into ``out_dir``; return the files written.
 
-    Files are ``brief.md`` and ``brief.html``; when both languages are asked
-    (``lang="both"`` or ``("en", "vi")``) each name carries the language:
-    ``brief_en.md``, ``brief_vi.md``, ... Every file is written atomically
+    Files are ``brief.md``, ``brief.html``, ``brief.docx`` and ``brief.pdf``
+    (those of ``formats``); when both languages are asked (``lang="both"`` or
+    ``("en", "vi")``) each name carries the language: ``brief_en.md``,
+    ``brief_vi.md``, ... Every file is written atomically
     (:class:`divide.provenance.atomic_path`): a failure leaves no half-written
     brief. Map paths are written relative to ``out_dir`` in the Markdown; the
-    HTML embeds the images.
+    HTML, the Word document and the PDF embed the images. The formats are
+    checked before anything is written.
 
     Parameters
     ----------
@@ -73,7 +113,8 @@ def write_brief(
     maps
         Map image files by role (``"national"``, ``"province"``).
     formats
-        Any of ``"md"`` and ``"html"``.
+        Any of ``"md"``, ``"html"``, ``"docx"`` and ``"pdf"`` (:data:`ALL_FORMATS`;
+        default :data:`FORMATS`).
     top
         How many tier-1 communes to list.
 
@@ -91,11 +132,7 @@ def write_brief(
     ['brief_en.md', 'brief_vi.md']
     """
     langs = _languages(lang)
-    formats = list(dict.fromkeys(formats))
-    bad = [f for f in formats if f not in FORMATS]
-    if bad or not formats:
-        raise InputError(f"unknown brief format {', '.join(map(repr, bad)) or '(none)'}",
-                         fix="use formats among ('md', 'html')")
+    formats = check_formats(formats)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     md_maps = _relative_maps(maps, out_dir)
@@ -103,12 +140,20 @@ def write_brief(
     for code in langs:
         suffix = f"_{code}" if len(langs) > 1 else ""
         for fmt in formats:
-            if fmt == "md":
-                text = brief_markdown(analysis, lang=code, maps=md_maps, top=top)
-            else:
-                text = brief_html(analysis, lang=code, maps=md_maps, top=top, base=out_dir)
             target = out_dir / f"brief{suffix}.{fmt}"
-            with atomic_path(target) as tmp:
-                tmp.write_text(text, encoding="utf-8")
+            if fmt == "pdf":
+                html_to_pdf(brief_html(analysis, lang=code, maps=md_maps, top=top, base=out_dir), target,
+                            base=out_dir)
+            elif fmt == "docx":
+                content = brief_content(analysis, lang=code, maps=md_maps, top=top)
+                with atomic_path(target) as tmp:
+                    brief_docx(content, tmp, base=out_dir)
+            else:
+                if fmt == "md":
+                    text = brief_markdown(analysis, lang=code, maps=md_maps, top=top)
+                else:
+                    text = brief_html(analysis, lang=code, maps=md_maps, top=top, base=out_dir)
+                with atomic_path(target) as tmp:
+                    tmp.write_text(text, encoding="utf-8")
             written.append(target)
     return written

@@ -33,6 +33,7 @@ __all__ = [
     "CROSSWALK_CSV",
     "COMMUNES_PRE2025_CSV",
     "CROSSWALK_REPORT_JSON",
+    "README_CROSSWALK",
     "LEGACY_CENTROIDS_CSV",
     "INDICATORS_DIR",
     "DTI_2022_CSV",
@@ -84,6 +85,7 @@ RAW_COMMUNES_PRE2025 = ADMIN_DIR / "gso_communes_pre2025_2025-07-18.csv"
 CROSSWALK_CSV = ADMIN_DIR / "crosswalk_2025.csv"
 COMMUNES_PRE2025_CSV = ADMIN_DIR / "communes_pre2025.csv"
 CROSSWALK_REPORT_JSON = ADMIN_DIR / "crosswalk_2025_report.json"
+README_CROSSWALK = ADMIN_DIR / "README_crosswalk.md"
 LEGACY_CENTROIDS_CSV = ADMIN_DIR / "legacy_commune_centroids_vietnamadminunits.csv"
 
 # -- indicators, facts, observed reports

@@ -13,6 +13,7 @@ import pytest
 from divide import InputError
 from divide.cli.crosswalk import main as cli_main
 from divide.geography import crosswalk as cx
+from divide.geography.names import fold
 
 CODES_CSV = "crosswalk/old_codes_small.csv"
 NAMES_CSV = "crosswalk/old_names_small.csv"
@@ -70,20 +71,29 @@ def test_all_pairs_and_codes_survive_cleaning(cleaned):
     assert {"Nhâp một phần diện tích", "Nhập một phần\n", "Nhập một  phần"} <= set(cw["note_raw"])
 
 
-def test_two_published_code_typos_are_corrected_from_the_register(cleaned, register):
+def test_published_code_typos_are_corrected_from_the_register(cleaned, register):
     cw, rep = cleaned
-    fixed = cw[cw["code_corrected"]]
-    assert fixed[["old_code_published", "old_code", "old_name"]].values.tolist() == [
-        ["01615", "01651", "Xã Mỹ Hưng"],
-        ["02485", "02482", "Xã Phú Thịnh"],
+    fixed = cw[cw["code_corrected"]].sort_values("source_row")
+    assert fixed[["source_row", "old_code_published", "old_code", "old_name"]].values.tolist() == [
+        [426, "00553", "00556", "Xã Đặng Xá"],
+        [912, "01615", "01651", "Xã Mỹ Hưng"],
+        [1260, "02485", "02482", "Xã Phú Thịnh"],
     ]
-    assert register.loc[["01651", "02482"], "old_name"].tolist() == ["Xã Mỹ Hưng", "Xã Phú Thịnh"]
+    assert register.loc[["00556", "01651", "02482"], "old_name"].tolist() == ["Xã Đặng Xá", "Xã Mỹ Hưng", "Xã Phú Thịnh"]
+    assert [c["rule"] for c in rep["codes_corrected"]] == ["another_commune_of_the_district", "code_unused", "code_unused"]
     assert cw["old_code"].nunique() == 10_035
     assert rep["register_communes_not_covered_published"] == ["01651", "02482"]
     assert rep["register_communes_not_covered"] == []
-    # After the correction, 439 old communes are split (441 as published).
-    assert rep["old_communes_split"] == 439
-    assert rep["old_communes_by_receivers"] == {"1": 9596, "2": 367, "3": 54, "4": 17, "5": 1}
+    # After the corrections, 440 old communes are split (Cổ Bi over 3, Đặng Xá over 2).
+    assert rep["old_communes_split"] == 440
+    assert rep["old_communes_by_receivers"] == {"1": 9595, "2": 368, "3": 55, "4": 16, "5": 1}
+    # No other row names another commune of its district (checked nationally by the rule itself):
+    # every remaining name difference is a spelling of the same commune.
+    folded = register["old_name"].map(fold)
+    rest = cw[~cw["code_corrected"] & (cw["old_name"].map(fold) != cw["old_code"].map(folded))]
+    for r in rest.itertuples():
+        same = register[(register["district_code"] == r.old_district_code) & (folded == fold(r.old_name))]
+        assert same.empty, r
 
 
 def test_classify_note_variants():
@@ -144,6 +154,9 @@ def test_build_writes_files_and_coverage(tmp_path, communes):
     old = cx.load_communes_pre2025(tmp_path / "communes_pre2025.csv")
     assert len(old) == 10_035 and old.loc["00001", "province_code"] == "01"
     assert (tmp_path / "crosswalk_2025_report.json").exists()
+    readme = (tmp_path / "README_crosswalk.md").read_text(encoding="utf-8")
+    assert "| 426 | Xã Đặng Xá (Huyện Gia Lâm) | 00553 (Xã Cổ Bi) | 00556 |" in readme
+    assert "record 8914 (27691 Phường 4): published 794/82 Tỉnh Tiền Giang, register 794/80 Tỉnh Long An" in readme
     # Reading the written file gives the same table as cleaning in memory.
     fresh, _ = cx.clean_crosswalk()
     pd.testing.assert_frame_equal(cw.reset_index(drop=True), fresh.reset_index(drop=True), check_dtype=False)
@@ -156,7 +169,7 @@ def test_totals_conserved_for_all_old_communes(synthetic):
     out, rep = cx.crosswalk_to_2025(synthetic, "ma_xa", extensive=["dan_so", "so_thon"], intensive="ty_le",
                                     weights="dan_so")
     c = rep.counts
-    assert c == {"rows": 10_035, "mapped": 10_035, "repaired": 0, "rejected": 0, "split": 439}
+    assert c == {"rows": 10_035, "mapped": 10_035, "repaired": 0, "rejected": 0, "split": 440}
     assert c["mapped"] + c["repaired"] + c["rejected"] == c["rows"]
     assert rep.exit_code == 0
     assert len(out) == 3_316 and out.index.name == "commune_code" and out["complete"].all()
@@ -236,7 +249,7 @@ def test_official_note_and_equal_fallback():
     assert set(split["split_method"]) == {"equal"}
     kl = split[split["old_code"] == "18796"]["share"]
     assert np.allclose(kl, 1 / 3)
-    assert len(split) == 10_565 - 9_596
+    assert len(split) == 10_565 - 9_595
 
 
 def test_old_boundaries_overlay(communes):
@@ -280,15 +293,17 @@ def test_bad_rows_are_reported_with_reasons(test_data):
     c = rep.counts
     assert c == {"rows": 14, "mapped": 6, "repaired": 1, "rejected": 7, "split": 3}
     assert rep.exit_code == 1
+    # A DataFrame in memory: rows are numbered by position from 0, as the readers do.
     r = rep.rows.set_index("row")
-    assert r.loc[4, "status"] == "repaired" and r.loc[4, "old_code"] == "00016" and "padded" in r.loc[4, "reason"]
-    assert "2025 code" in r.loc[7, "reason"] and "Bạch Long Vĩ" in r.loc[7, "reason"]
-    assert "unknown code '99999'" in r.loc[8, "reason"]
-    assert "duplicate of row 9" in r.loc[10, "reason"]
-    assert "rows 11, 12 with different values" in r.loc[11, "reason"]
-    assert "rows 11, 12 with different values" in r.loc[12, "reason"]
-    assert "negative count in column 'dan_so'" in r.loc[13, "reason"]
-    assert "not a number in column 'dan_so'" in r.loc[14, "reason"]
+    assert r.index.tolist() == list(range(14))
+    assert r.loc[3, "status"] == "repaired" and r.loc[3, "old_code"] == "00016" and "padded" in r.loc[3, "reason"]
+    assert "2025 code" in r.loc[6, "reason"] and "Bạch Long Vĩ" in r.loc[6, "reason"]
+    assert "unknown code '99999'" in r.loc[7, "reason"]
+    assert "duplicate of row 8" in r.loc[9, "reason"]
+    assert "rows 10, 11 with different values" in r.loc[10, "reason"]
+    assert "rows 10, 11 with different values" in r.loc[11, "reason"]
+    assert "negative count in column 'dan_so'" in r.loc[12, "reason"]
+    assert "not a number in column 'dan_so'" in r.loc[13, "reason"]
     assert (r.loc[r["status"] == "rejected", "reason"] != "").all()
     # Totals reconcile: mapped rows in, same total out; the rest is named.
     tot = rep.totals.loc["dan_so"]
@@ -296,7 +311,14 @@ def test_bad_rows_are_reported_with_reasons(test_data):
     assert out["dan_so"].sum() == pytest.approx(tot["accepted_total"])
     assert tot["accepted_total"] + tot["rejected_total"] == tot["input_total"]
     text = rep.summary()
-    assert "14 input rows: 6 mapped, 1 repaired, 7 not mapped" in text and "row 8 (99999)" in text
+    assert "14 input rows: 6 mapped, 1 repaired, 7 not mapped" in text and "row 7 (99999)" in text
+    # With the file's row numbers (the header is row 1), the report and its messages use them.
+    _, rep = cx.crosswalk_to_2025(t, "ma_xa", extensive=["dan_so", "so_thon"], row_numbers=range(2, 16))
+    r = rep.rows.set_index("row")
+    assert "unknown code '99999'" in r.loc[9, "reason"] and "duplicate of row 10" in r.loc[11, "reason"]
+    assert "rows 12, 13 with different values" in r.loc[12, "reason"] and "row 9 (99999)" in rep.summary()
+    with pytest.raises(InputError, match="row_numbers gives 2 number"):
+        cx.crosswalk_to_2025(t, "ma_xa", extensive="dan_so", row_numbers=[2, 3])
 
 
 def test_input_by_old_names(test_data):
@@ -420,11 +442,13 @@ def test_provinces_unknown_and_codes_reported():
     out, rep = cx.provinces_to_2025(t, "tinh", intensive="x")
     assert rep.exit_code == 1 and len(out) == 34
     r = rep.rows.set_index("row")
-    assert r.loc[1, "status"] == "rejected" and "no pre-2025 province named 'Atlantis'" in r.loc[1, "reason"]
-    assert r.loc[3, "status"] == "mapped" and r.loc[3, "old_code"] == "46"
+    assert r.loc[0, "status"] == "rejected" and "no pre-2025 province named 'Atlantis'" in r.loc[0, "reason"]
+    assert r.loc[2, "status"] == "mapped" and r.loc[2, "old_code"] == "46"
     # Hà Nội given twice (code 1, name) with different values: both rejected, the rows named
-    assert (r.loc[[2, 4], "status"] == "rejected").all() and "rows 2, 4" in r.loc[4, "reason"]
-    assert r.loc[6, "status"] == "rejected" and "more than 2 digits" in r.loc[6, "reason"]
+    assert (r.loc[[1, 3], "status"] == "rejected").all() and "rows 1, 3" in r.loc[3, "reason"]
+    assert r.loc[5, "status"] == "rejected" and "more than 2 digits" in r.loc[5, "reason"]
+    _, rep = cx.provinces_to_2025(t, "tinh", intensive="x", row_numbers=range(2, 8))
+    assert "rows 3, 5" in rep.rows.set_index("row").loc[5, "reason"]
     assert "Atlantis" in rep.summary() and out.loc["01", "x"] != out.loc["01", "x"]  # NaN: nothing mapped
     out, rep = cx.provinces_to_2025(pd.DataFrame({"tinh": [1], "x": [2.0]}), "tinh", intensive="x")
     assert rep.rows["status"].tolist() == ["repaired"] and out.loc["01", "x"] == 2.0

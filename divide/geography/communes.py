@@ -6,6 +6,7 @@ read from ``shapefiles/admin_2025.gpkg``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -15,7 +16,7 @@ import pandas as pd
 
 from divide import settings
 from divide._errors import InputError
-from divide.geography.names import closest, match_key
+from divide.geography.names import PROVINCE_ABBREVIATIONS, closest, nfc, province_key
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -126,39 +127,110 @@ def province_table() -> pd.DataFrame:
 
 
 def resolve_province(province: str | int) -> str:
-    """Return the 2-digit code of a province given by code or by name.
+    """Return the 2-digit code of a 2025 province given by code or by name.
 
-    Names match without regard to diacritics, case or prefixes ("Tỉnh",
-    "Thành phố", "TP."). An unknown province raises :class:`~divide.InputError`
-    that lists the closest names.
+    Names match without regard to diacritics, case, spaces or prefixes
+    ("Tỉnh", "Thành phố", "TP."), and the usual shortenings are understood
+    ("TP.HCM", "HCMC", "Sài Gòn", "HN", "ĐN", "HP", "CT", "TT Huế": see
+    :data:`~divide.geography.names.PROVINCE_ABBREVIATIONS`).
+
+    A pre-2025 province that is now part of another one ("Hà Giang", now part
+    of Tuyên Quang), or a pre-2025 code no longer in use, is refused with a
+    message naming the 2025 province it is part of: answering with the whole
+    2025 province would silently give the user more than they asked for.
 
     Parameters
     ----------
     province
         A code (``"12"``, ``12``) or a name (``"Lai Châu"``, ``"lai chau"``).
 
+    Returns
+    -------
+    str
+        The 2025 province code.
+
+    Raises
+    ------
+    InputError
+        A pre-2025 province or code (the message says which 2025 province it
+        is part of), or an unknown one (the message lists the closest names).
+
     Examples
     --------
     >>> resolve_province("Lao Cai"), resolve_province("tp. hồ chí minh"), resolve_province(1)
     ('15', '79', '01')
+    >>> resolve_province("TP.HCM"), resolve_province("HN"), resolve_province("Thừa Thiên Huế")
+    ('79', '01', '46')
+    >>> resolve_province("Hà Giang")
+    Traceback (most recent call last):
+    divide._errors.InputError: Hà Giang is a pre-2025 province; since 2025-07-01 it is part of Tuyên Quang (code 08)
+      fix: use --province 'Tuyên Quang' (province='Tuyên Quang' in Python); a part of a province is selected by its communes
     """
     table = province_table()
-    text = str(province).strip()
+    text = nfc(str(province))
     if text.isdigit():
         code = text.zfill(2)
         if code in table.index:
             return code
+        former = _pre2025_provinces().get(code)
+        if former is not None:
+            raise _pre2025_error(f"code {code} was {former[0]}'s before 2025", former[1], table)
         raise InputError(
             f"no province has code {code!r}",
             fix="use one of the 34 codes: " + ", ".join(f"{c} {n}" for c, n in table["province_name"].items()),
         )
-    keys = {match_key(name): code for code, name in table["province_name"].items()}
-    code = keys.get(match_key(text))
-    if code is not None:
-        return code
-    hints = closest(text, table["province_name"].tolist())
-    fix = ("did you mean " + " or ".join(repr(h) for h in hints) + "?") if hints else "run `divide provinces` to list them"
-    raise InputError(f"unknown province {text!r}", fix=fix)
+    key = province_key(text)
+    keys = {province_key(name): code for code, name in table["province_name"].items()}
+    if key in keys:
+        return keys[key]
+    for name, targets in _pre2025_provinces().values():
+        if province_key(name) == key:
+            raise _pre2025_error(f"{name} is a pre-2025 province", targets, table)
+    raise InputError(f"unknown province {text!r}", fix=_suggest(text, table))
+
+
+def _pre2025_error(what: str, targets: tuple[str, ...], table: pd.DataFrame) -> InputError:
+    names = [table.at[c, "province_name"] for c in targets]
+    now = " and ".join(f"{n} (code {c})" for n, c in zip(names, targets))
+    return InputError(
+        f"{what}; since {settings.REFORM_DATE} it is part of {now}",
+        fix=" or ".join(f"use --province {n!r} (province={n!r} in Python)" for n in names)
+        + "; a part of a province is selected by its communes",
+    )
+
+
+def _suggest(text: str, table: pd.DataFrame) -> str:
+    """The closest 2025 provinces to ``text``, by their names, their shortenings and the pre-2025 names."""
+    current = dict(zip(table["province_name"].map(province_key), table["province_name"]))
+    spellings = {name: repr(name) for name in table["province_name"]}
+    for short, full in PROVINCE_ABBREVIATIONS.items():
+        if province_key(full) in current:
+            spellings.setdefault(short, repr(current[province_key(full)]))
+    for name, targets in _pre2025_provinces().values():
+        now = " or ".join(repr(table.at[c, "province_name"]) for c in targets)
+        spellings.setdefault(name, f"{now} (which includes the pre-2025 {name})")
+    hints = list(dict.fromkeys(spellings[h] for h in closest(text, list(spellings))))
+    if not hints:
+        return "run `divide provinces` to list the 34 provinces of 2025"
+    return "did you mean " + " or ".join(hints) + "? (`divide provinces` lists the 34 provinces of 2025)"
+
+
+@lru_cache(maxsize=1)
+def _pre2025_provinces() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Pre-2025 province code -> (name without prefix, 2025 province codes its communes went to)."""
+    from divide.geography.crosswalk.register import load_communes_pre2025, load_crosswalk
+
+    reg = load_communes_pre2025()
+    cw = load_crosswalk()
+    targets = cw.groupby(cw["old_code"].map(reg["province_code"]))["new_province_code"].unique()
+    names = reg.drop_duplicates("province_code").set_index("province_code")["province_name"]
+    return {code: (_bare_province(name), tuple(sorted(targets[code])))
+            for code, name in names.items()}
+
+
+def _bare_province(name: str) -> str:
+    """'Tỉnh Hà Giang' -> 'Hà Giang', 'Thành phố Huế' -> 'Huế'."""
+    return re.sub(r"^(?:Tỉnh|Thành phố)\s+", "", nfc(name))
 
 
 def load_communes(province: str | int | None = None) -> gpd.GeoDataFrame:

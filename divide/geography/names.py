@@ -21,7 +21,7 @@ from collections.abc import Iterable
 
 __all__ = [
     "PREFIX_RE", "WRITTEN_PREFIX_RE", "WRITTEN_PREFIXES", "ABBREVIATIONS", "nfc", "fold", "match_key", "exact_key", "bare_key",
-    "full_key", "closest", "pad_code",
+    "full_key", "closest", "pad_code", "PROVINCE_ABBREVIATIONS", "province_key",
 ]
 
 #: Administrative prefixes as written in full (lower case).
@@ -29,6 +29,21 @@ WRITTEN_PREFIXES = ("thành phố", "đặc khu", "thị trấn", "thị xã", "
 #: Abbreviated prefixes and what they stand for.
 ABBREVIATIONS = {
     "tp": "thành phố", "tx": "thị xã", "tt": "thị trấn", "p": "phường", "x": "xã", "q": "quận", "h": "huyện",
+}
+#: Province names as people shorten them -> the name they stand for (a 2025 or a pre-2025 province).
+#: Compared by :func:`province_key`, so case, diacritics, dots, hyphens and spaces do not matter.
+#: (Kept apart from :data:`ABBREVIATIONS`, whose entries are prefixes stripped from any name.)
+#: Shortenings that stand for several provinces ("QN": Quảng Ninh, Quảng Nam or Quảng Ngãi; "BD") are left out.
+PROVINCE_ABBREVIATIONS = {
+    "TP.HCM": "Hồ Chí Minh", "TPHCM": "Hồ Chí Minh", "HCM": "Hồ Chí Minh", "HCMC": "Hồ Chí Minh",
+    "HCM City": "Hồ Chí Minh", "Ho Chi Minh City": "Hồ Chí Minh", "Sài Gòn": "Hồ Chí Minh", "SG": "Hồ Chí Minh",
+    "HN": "Hà Nội", "TPHN": "Hà Nội", "Hanoi": "Hà Nội",
+    "ĐN": "Đà Nẵng", "TPĐN": "Đà Nẵng", "Danang": "Đà Nẵng",
+    "HP": "Hải Phòng", "TPHP": "Hải Phòng",
+    "CT": "Cần Thơ", "TPCT": "Cần Thơ",
+    "TT Huế": "Huế", "TT-Huế": "Huế", "TTH": "Huế", "Thừa Thiên Huế": "Huế",
+    "BRVT": "Bà Rịa - Vũng Tàu", "BR-VT": "Bà Rịa - Vũng Tàu",
+    "Đắc Lắc": "Đắk Lắk", "Đắc Nông": "Đắk Nông",
 }
 # Prefixes are stripped in their written form (with diacritics) so that real
 # names that fold to the same letters ("Quan Hóa" is not "Quận Hóa", "Tịnh
@@ -171,6 +186,40 @@ def closest(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
     return [keys[h] for h in hits]
 
 
+def _compact(text: str) -> str:
+    return match_key(text).replace(" ", "")
+
+
+def province_key(text: str) -> str:
+    """Key used to compare province names: :func:`match_key` without spaces, abbreviations written out.
+
+    Shortenings of :data:`PROVINCE_ABBREVIATIONS` ("TP.HCM", "Sài Gòn", "HN",
+    "BRVT") get the key of the name they stand for; "Laocai" and "Lào Cai"
+    share a key.
+
+    Parameters
+    ----------
+    text
+        A province name as written.
+
+    Returns
+    -------
+    str
+        The key.
+
+    Examples
+    --------
+    >>> province_key("TP.HCM") == province_key("tphcm") == province_key("Thành phố Hồ Chí Minh")
+    True
+    >>> province_key("Sài Gòn"), province_key("HN"), province_key("DN"), province_key("TT. Huế")
+    ('hochiminh', 'hanoi', 'danang', 'hue')
+    >>> province_key("BR-VT"), province_key("Tỉnh Lào Cai"), province_key("Laocai")
+    ('bariavungtau', 'laocai', 'laocai')
+    """
+    key = _compact(text)
+    return _PROVINCE_ABBREVIATION_KEYS.get(key, key)
+
+
 def pad_code(value: object, width: int) -> str:
     """Restore a zero-padded administrative code that a spreadsheet made numeric.
 
@@ -191,3 +240,6 @@ def pad_code(value: object, width: int) -> str:
     if len(text) > width:
         raise ValueError(f"code {value!r} has more than {width} digits")
     return text.zfill(width)
+
+
+_PROVINCE_ABBREVIATION_KEYS = {_compact(k): _compact(v) for k, v in PROVINCE_ABBREVIATIONS.items()}

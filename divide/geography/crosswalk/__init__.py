@@ -37,7 +37,9 @@ The package, by step:
 * :mod:`~divide.geography.crosswalk.allocate`: the allocation core and the
   reconciliation report, shared by communes and provinces;
 * :mod:`~divide.geography.crosswalk.communes` and
-  :mod:`~divide.geography.crosswalk.provinces`: the conversions.
+  :mod:`~divide.geography.crosswalk.provinces`: the conversions;
+* :mod:`~divide.geography.crosswalk.readme`: the note beside the built files,
+  written from the build report.
 """
 
 from divide.geography.crosswalk.allocate import CrosswalkReport

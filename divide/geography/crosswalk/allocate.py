@@ -31,6 +31,7 @@ from divide.geography.names import closest
 __all__ = [
     "CrosswalkReport",
     "Ledger",
+    "row_numbers",
     "as_list",
     "check_request",
     "check_columns",
@@ -50,8 +51,11 @@ class CrosswalkReport:
     Attributes
     ----------
     rows
-        One row per input row (same index): ``row`` (1-based position),
-        ``input`` (the code or names as given), ``old_code``, ``status``
+        One row per input row (same index): ``row`` (the row number of the
+        input, as :mod:`divide.indicators.readers` number rows: the row a
+        spreadsheet shows, the header being row 1, so the first data row of a
+        CSV is row 2; for a DataFrame given in memory without row numbers, the
+        position from 0), ``input`` (the code or names as given), ``old_code``, ``status``
         (``mapped``, ``repaired``, ``rejected``), ``reason``, ``n_new`` (new
         communes it went to) and ``split_method``.
     totals
@@ -124,21 +128,34 @@ class Ledger:
     ----------
     index
         The index of the input table.
+    rows
+        The row number of each input row in its file (see
+        :class:`CrosswalkReport`), used in messages; default the position from 0.
+
+    Raises
+    ------
+    InputError
+        ``rows`` does not give one number per row.
 
     Examples
     --------
-    >>> led = Ledger(pd.RangeIndex(3))
+    >>> led = Ledger(pd.RangeIndex(3), rows=[2, 3, 5])
     >>> led.repair(0, "code padded"); led.reject(1, "no code"); led.repair(1, "ignored")
-    >>> led.status.tolist(), led.reason_text()
-    (['repaired', 'rejected', 'mapped'], ['code padded', 'no code; ignored', ''])
+    >>> led.status.tolist(), led.reason_text(), led.row(2)
+    (['repaired', 'rejected', 'mapped'], ['code padded', 'no code; ignored', ''], 5)
     >>> led.ok.tolist()
     [True, False, True]
     """
 
-    def __init__(self, index: pd.Index) -> None:
+    def __init__(self, index: pd.Index, rows: Sequence[int] | None = None) -> None:
         self.index = index
+        self.rows = row_numbers(len(index), rows)
         self.status = np.array(["mapped"] * len(index), dtype=object)
         self.reasons: list[list[str]] = [[] for _ in range(len(index))]
+
+    def row(self, i: int) -> int:
+        """The row number of row ``i`` (0-based position), as said in messages."""
+        return int(self.rows[i])
 
     def reject(self, i: int, reason: str) -> None:
         """Reject row ``i`` (0-based position) for ``reason``."""
@@ -159,6 +176,45 @@ class Ledger:
     def reason_text(self) -> list[str]:
         """The reasons of each row, joined by ``"; "``."""
         return ["; ".join(r) for r in self.reasons]
+
+
+def row_numbers(n: int, rows: Sequence[int] | None = None) -> np.ndarray:
+    """The row numbers of ``n`` input rows: ``rows`` checked, or the positions from 0.
+
+    Parameters
+    ----------
+    n
+        How many rows the input has.
+    rows
+        Their row numbers in the file they came from (for example
+        ``RawTable.rows`` of :mod:`divide.indicators.readers`), or None.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64, one number per row.
+
+    Raises
+    ------
+    InputError
+        ``rows`` does not give one whole number per row.
+
+    Examples
+    --------
+    >>> row_numbers(3).tolist(), row_numbers(2, [2, 4]).tolist()
+    ([0, 1, 2], [2, 4])
+    >>> row_numbers(2, [2])
+    Traceback (most recent call last):
+    divide._errors.InputError: row_numbers gives 1 number(s) for 2 rows
+      fix: give one row number per row of the table, or leave row_numbers out
+    """
+    if rows is None:
+        return np.arange(n, dtype="int64")
+    out = np.asarray(list(rows))
+    if len(out) != n or (n and not np.issubdtype(out.dtype, np.integer)):
+        raise InputError(f"row_numbers gives {len(out)} number(s) for {n} rows",
+                         fix="give one row number per row of the table, or leave row_numbers out")
+    return out.astype("int64")
 
 
 def as_list(cols: str | Sequence[str] | None) -> list[str]:
@@ -321,12 +377,12 @@ def reject_duplicates(keys: pd.Series, values: pd.DataFrame, ledger: Ledger, lab
     --------
     >>> keys = pd.Series(["01", "01", "02", "02"])
     >>> values = pd.DataFrame({"x": [1.0, 1.0, 2.0, 3.0]})
-    >>> led = Ledger(keys.index)
+    >>> led = Ledger(keys.index, rows=[2, 3, 4, 5])
     >>> reject_duplicates(keys, values, led, "province")
     >>> led.status.tolist()
     ['mapped', 'rejected', 'rejected', 'rejected']
-    >>> led.reasons[1]
-    ['duplicate of row 1 (province 01, same values): counted once']
+    >>> led.reasons[1], led.reasons[3]
+    (['duplicate of row 2 (province 01, same values): counted once'], ['province 02 appears in rows 4, 5 with different values: keep one row'])
     """
     live = ledger.ok & keys.notna()
     dup = keys[live]
@@ -337,9 +393,9 @@ def reject_duplicates(keys: pd.Series, values: pd.DataFrame, ledger: Ledger, lab
         block = values.loc[grp]
         if all(block.iloc[0].equals(block.iloc[j]) for j in range(1, len(block))):
             for p in pos[1:]:
-                ledger.reject(p, f"duplicate of row {pos[0] + 1} ({label} {key}, same values): counted once")
+                ledger.reject(p, f"duplicate of row {ledger.row(pos[0])} ({label} {key}, same values): counted once")
         else:
-            rows = ", ".join(str(p + 1) for p in pos)
+            rows = ", ".join(str(ledger.row(p)) for p in pos)
             for p in pos:
                 ledger.reject(p, f"{label} {key} appears in rows {rows} with different values: keep one row")
 

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from divide import settings
@@ -25,6 +24,7 @@ from divide.geography.crosswalk import register as tables
 from divide.geography.crosswalk.overlay import boundary_population, read_boundaries, split_shares
 from divide.geography.crosswalk.provinces import DTI_2022_2025_CSV, province_weights_2025, write_dti_2022_provinces_2025
 from divide.geography.crosswalk.raw import RAW_COMMUNES_PRE2025, RAW_CROSSWALK, clean_communes_pre2025, clean_crosswalk
+from divide.geography.crosswalk.readme import README_CROSSWALK, write_readme
 from divide.geography.names import match_key
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -50,6 +50,7 @@ def crosswalk_to_2025(
     use_notes: bool = True,
     integer_counts: bool = False,
     source: str | Path | None = None,
+    row_numbers: Sequence[int] | None = None,
 ) -> tuple[pd.DataFrame, allocate.CrosswalkReport]:
     """Bring a table of pre-2025 communes onto the 3,321 communes of 2025.
 
@@ -87,6 +88,12 @@ def crosswalk_to_2025(
         each old commune's integer count is conserved exactly.
     source
         File the table came from, named in messages.
+    row_numbers
+        The row number of each row in that file, used in the report and its
+        messages (the spreadsheet row: the header is row 1, the first data row
+        of a CSV is row 2; ``RawTable.rows`` of :mod:`divide.indicators.readers`
+        gives them). Default: the position from 0, as the readers number a
+        DataFrame given in memory.
 
     Returns
     -------
@@ -115,6 +122,12 @@ def crosswalk_to_2025(
     (16000, 1)
     >>> rep.rejected["reason"].iloc[0]
     "unknown code '99999': neither a pre-2025 nor a 2025 commune code"
+
+    Rows are numbered as in the file the table came from, when given:
+
+    >>> _, rep = crosswalk_to_2025(t, "ma", extensive="pop", row_numbers=[2, 3, 4])
+    >>> rep.rejected["row"].tolist()
+    [4]
     """
     extensive, intensive = allocate.check_request(table, extensive, intensive, source)
     if (code_column is None) == (name_columns is None):
@@ -135,9 +148,9 @@ def crosswalk_to_2025(
     old_codes = set(cw["old_code"])
     n_new_of = cw.groupby("old_code")["new_code"].nunique()
 
+    ledger = allocate.Ledger(table.index, row_numbers)
     rows = pd.DataFrame(index=table.index)
-    rows["row"] = np.arange(1, len(table) + 1)
-    ledger = allocate.Ledger(table.index)
+    rows["row"] = ledger.rows
     # 1. Which old commune each row is.
     if code_column is not None:
         rows["input"] = [str(v) for v in table[code_column]]
@@ -214,6 +227,7 @@ def crosswalk_to_2025(
             "use_notes": use_notes,
             "integer_counts": integer_counts,
             "source": None if source is None else str(source),
+            "row_numbers": "given" if row_numbers is not None else "positions from 0",
         },
     )
     return out, report
@@ -273,15 +287,16 @@ def build_crosswalk(
     Writes ``crosswalk_2025.csv`` (one row per (old code, new code) pair),
     ``communes_pre2025.csv`` (the 10,035 pre-2025 communes) and
     ``crosswalk_2025_report.json`` (counts, corrections and coverage: old
-    communes the table does not cover, new units with no predecessor) into
-    ``out_dir``.
+    communes the table does not cover, new units with no predecessor) and
+    ``README_crosswalk.md`` (the note on them, written from the report:
+    :mod:`~divide.geography.crosswalk.readme`) into ``out_dir``.
 
     Parameters
     ----------
     raw_path
         The conversion table as published.
     out_dir
-        Folder for the three outputs (default ``data/admin``).
+        Folder for the four outputs (default ``data/admin``).
     communes_path
         The pre-2025 register as published.
     communes_2025
@@ -308,7 +323,7 @@ def build_crosswalk(
     >>> rep["pairs"], rep["new_codes"], rep["coverage"]["new_units_without_predecessor"]
     (10565, 3316, 5)
     >>> sorted(rep["files"])
-    ['communes_pre2025', 'crosswalk', 'dti_2022_provinces_2025', 'report']
+    ['communes_pre2025', 'crosswalk', 'dti_2022_provinces_2025', 'readme', 'report']
     """
     out_dir = Path(out_dir)
     register = clean_communes_pre2025(communes_path)
@@ -357,6 +372,7 @@ def build_crosswalk(
     cw.to_csv(files["crosswalk"], index=False, encoding="utf-8", lineterminator="\n")
     register.reset_index().to_csv(files["communes_pre2025"], index=False, encoding="utf-8", lineterminator="\n")
     files["report"].write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    files["readme"] = write_readme(report, out_dir / README_CROSSWALK.name)
     # The province-level example (not part of the JSON report, which describes the commune crosswalk).
     if communes_2025 is not None and {"population", "province_code", "province_name"} <= set(communes_2025.columns):
         if indicators_dir is None:

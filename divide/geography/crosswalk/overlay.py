@@ -137,7 +137,7 @@ def split_shares(
     >>> s.groupby("old_code")["share"].sum().round(12).eq(1).all()
     np.True_
     >>> s["split_method"].value_counts().to_dict()
-    {'whole': 9596, 'receiver_population': 844, 'official_note': 125}
+    {'whole': 9595, 'receiver_population': 847, 'official_note': 123}
     """
     if overlay not in ("population", "area"):
         raise InputError(f"overlay must be 'population' or 'area', not {overlay!r}")

@@ -25,7 +25,7 @@ from divide.geography.crosswalk import allocate
 from divide.geography.crosswalk import register as tables
 from divide.geography.crosswalk.overlay import split_shares
 from divide.geography.crosswalk.register import PROVINCE_ALIASES, load_communes_pre2025, load_crosswalk
-from divide.geography.names import closest, match_key, nfc, pad_code
+from divide.geography.names import closest, nfc, pad_code, province_key
 
 __all__ = [
     "DTI_2022_CSV",
@@ -114,7 +114,7 @@ def _province_keys() -> tuple[dict[str, str], dict[str, str]]:
     spellings = [*names.items(), *zip(cw["old_province_code"], cw["old_province_name"]), *PROVINCE_ALIASES.items()]
     for code, name in spellings:
         if code in names:
-            keys.setdefault(match_key(name), code)
+            keys.setdefault(province_key(name), code)
     return keys, names
 
 
@@ -132,7 +132,7 @@ def _match_province(value: Any, keys: dict[str, str], names: dict[str, str]) -> 
         if code not in names:
             return None, f"unknown province code {code!r}: not one of the 63 pre-2025 provinces"
         return code, "" if code == text and not numeric else f"code {value!r} read as {code!r}"
-    code = keys.get(match_key(text))
+    code = keys.get(province_key(text))
     if code is None:
         hints = closest(text, sorted(set(names.values())))
         return None, f"no pre-2025 province named {text!r}" + (
@@ -149,6 +149,7 @@ def provinces_to_2025(
     *,
     province_weights: pd.DataFrame | None = None,
     source: str | Path | None = None,
+    row_numbers: Sequence[int] | None = None,
 ) -> tuple[pd.DataFrame, allocate.CrosswalkReport]:
     """Bring a table of the 63 pre-2025 provinces onto the 34 provinces of 2025.
 
@@ -164,7 +165,8 @@ def provinces_to_2025(
         One row per old province.
     province_column
         Column with the old province name ("TP. Đà Nẵng", "Thừa Thiên - Huế",
-        "Ha Noi": compared with :func:`divide.geography.names.match_key`) or its 2-digit
+        "Ha Noi", "BRVT": compared with :func:`divide.geography.names.province_key`,
+        which knows the usual shortenings) or its 2-digit
         code (numbers are zero-padded and reported as repaired).
     extensive, intensive
         Count columns and rate/score/rank columns.
@@ -176,6 +178,10 @@ def provinces_to_2025(
         The result of :func:`province_weights_2025` (computed if omitted).
     source
         File the table came from, named in messages.
+    row_numbers
+        The spreadsheet row of each row of ``table`` in its file, for the
+        report (as in :func:`~divide.geography.crosswalk.crosswalk_to_2025`);
+        default the position from 0.
 
     Returns
     -------
@@ -206,10 +212,10 @@ def provinces_to_2025(
     w = province_weights_2025() if province_weights is None else province_weights
     n_new_of = w.groupby("old_province_code")["province_code"].nunique()
 
+    ledger = allocate.Ledger(table.index, row_numbers)
     rows = pd.DataFrame(index=table.index)
-    rows["row"] = np.arange(1, len(table) + 1)
+    rows["row"] = ledger.rows
     rows["input"] = [str(v) for v in table[province_column]]
-    ledger = allocate.Ledger(table.index)
     codes: list[str | None] = []
     for i, v in enumerate(table[province_column]):
         code, note = _match_province(v, keys, names)

@@ -106,6 +106,70 @@ _NAME_WITH_CODE = re.compile(r"^(.*?)\s*\((\d+)\)\s*$")
 # --------------------------------------------------------------------------- cleaning
 
 
+def _correct_codes(cw: pd.DataFrame, register: pd.DataFrame) -> list[dict[str, Any]]:
+    """Give each row that names another commune of its district that commune's code; return the corrections.
+
+    A row is corrected when its old name (folded) is not the register's name at
+    its published code but is the name of exactly one other commune of the same
+    old district. ``rule`` says whether the register's code was otherwise
+    unused by the table (``code_unused``) or also published for its own
+    commune (``another_commune_of_the_district``: the values of the published
+    code's commune would otherwise be split to the row's new commune).
+    """
+    cw["old_code"] = cw["old_code_published"]
+    cw["code_corrected"] = False
+    folded = register["old_name"].map(fold)
+    by_district = {key: grp for key, grp in folded.groupby(register["district_code"])}
+    used = set(cw["old_code_published"])
+    corrected = []
+    for row in cw.index:
+        pub, name = cw.at[row, "old_code_published"], fold(cw.at[row, "old_name"])
+        if pub in register.index and folded[pub] == name:
+            continue
+        district = register.at[pub, "district_code"] if pub in register.index else cw.at[row, "old_district_code"]
+        names = by_district.get(district, pd.Series(dtype=object))
+        same = names.index[(names == name) & (names.index != pub)]
+        if len(same) != 1:
+            continue
+        code = same[0]
+        cw.at[row, "old_code"] = code
+        cw.at[row, "code_corrected"] = True
+        corrected.append({
+            "source_row": int(row),
+            "old_name": cw.at[row, "old_name"],
+            "old_code_published": pub,
+            "old_code": code,
+            "register_name_at_published_code": register.at[pub, "old_name"] if pub in register.index else None,
+            "old_district": register.at[code, "district_name"],
+            "new_code": cw.at[row, "new_code"],
+            "new_name": cw.at[row, "new_name"],
+            "rule": "another_commune_of_the_district" if code in used else "code_unused",
+        })
+    return corrected
+
+
+def _places_from_register(cw: pd.DataFrame, register: pd.DataFrame) -> dict[str, Any]:
+    """Set the old district and province (codes and names) of each row to the register's; say what changed."""
+    known = cw["old_code"].isin(register.index)
+    reg = register.reindex(cw["old_code"]).set_axis(cw.index)
+    published = cw[["old_district_code", "old_district_name", "old_province_code", "old_province_name"]].copy()
+    moved = known & ((published["old_district_code"] != reg["district_code"])
+                     | (published["old_province_code"] != reg["province_code"]))
+    respelled = known & ~moved & (published["old_district_name"] != reg["district_name"])
+    for col, src in (("old_district_code", "district_code"), ("old_district_name", "district_name"),
+                     ("old_province_code", "province_code"), ("old_province_name", "province_name")):
+        cw[col] = reg[src].where(known, published[col])
+    corrected = [
+        {"source_row": int(row), "old_code": cw.at[row, "old_code"], "old_name": cw.at[row, "old_name"],
+         "published": f"{published.at[row, 'old_district_code']}/{published.at[row, 'old_province_code']}",
+         "published_province": published.at[row, "old_province_name"],
+         "register": f"{cw.at[row, 'old_district_code']}/{cw.at[row, 'old_province_code']}",
+         "register_province": cw.at[row, "old_province_name"]}
+        for row in cw.index[moved]
+    ]
+    return {"corrected": corrected, "respelled": int(published.loc[respelled, "old_district_code"].nunique())}
+
+
 def classify_note(note: str) -> str:
     r"""Normalise a ``Ghi chú`` (merge note) of the official table to a category.
 
@@ -250,11 +314,18 @@ def clean_crosswalk(
 
     Header on line 2, province heading rows between data rows, trailing spaces
     and line breaks, spelling variants of the merge note: all are handled. One
-    row per (old code, new code) pair is kept. Two published old codes are
-    typos (the rows name a neighbour's commune): where the register has the
-    named commune in the same district under another code that the table does
-    not otherwise use, ``old_code`` holds the register's code,
-    ``old_code_published`` the code as published and ``code_corrected`` is True.
+    row per (old code, new code) pair is kept.
+
+    Corrections from the register (each recorded in the report):
+
+    * a row whose old commune name is not the register's name at its code but
+      is the name of exactly one other commune of the same old district names
+      that commune: ``old_code`` holds the register's code,
+      ``old_code_published`` the code as published and ``code_corrected`` is
+      True (three rows nationally, listed under ``codes_corrected``);
+    * the old district and province of a row (codes and names) are the
+      register's, not the table's (two rows of the table give a wrong
+      province; listed under ``old_places_corrected``).
 
     Parameters
     ----------
@@ -275,8 +346,10 @@ def clean_crosswalk(
     >>> cw, rep = clean_crosswalk()
     >>> len(cw), cw["old_code_published"].nunique(), cw["new_code"].nunique()
     (10565, 10033, 3316)
-    >>> rep["codes_corrected"][0]["old_code_published"], rep["codes_corrected"][0]["old_code"]
-    ('01615', '01651')
+    >>> [(c["source_row"], c["old_code_published"], c["old_code"]) for c in rep["codes_corrected"]]
+    [(426, '00553', '00556'), (912, '01615', '01651'), (1260, '02485', '02482')]
+    >>> [(c["old_code"], c["published"], c["register"]) for c in rep["old_places_corrected"]]
+    [('27691', '794/82', '794/80'), ('30781', '900/89', '900/91')]
     """
     raw_path = Path(raw_path)
     body, header_record = _read_raw_table(raw_path, _RAW_HEADER, "crosswalk table")
@@ -330,43 +403,18 @@ def clean_crosswalk(
     duplicates = [int(r) for r in cw.index[dup]]
     cw = cw[~cw.duplicated(["old_code_published", "new_code"], keep="first")]
 
-    # Correct the old codes that are typos, using the register.
+    # Correct the old codes that are typos, and take the old district and province from the register.
     if register is None:
         register = clean_communes_pre2025()
-    cw["old_code"] = cw["old_code_published"]
-    cw["code_corrected"] = False
     covered = set(cw["old_code_published"])
-    uncovered = register.loc[~register.index.isin(covered)]
-    corrected = []
-    for row in cw.index:
-        pub = cw.at[row, "old_code_published"]
-        if pub in register.index and fold(register.at[pub, "old_name"]) == fold(cw.at[row, "old_name"]):
-            continue
-        same = uncovered[
-            (uncovered["district_code"] == cw.at[row, "old_district_code"])
-            & (uncovered["old_name"].map(fold) == fold(cw.at[row, "old_name"]))
-        ]
-        if len(same) == 1:
-            cw.at[row, "old_code"] = same.index[0]
-            cw.at[row, "code_corrected"] = True
-            corrected.append(
-                {
-                    "source_row": int(row),
-                    "old_name": cw.at[row, "old_name"],
-                    "old_code_published": pub,
-                    "old_code": same.index[0],
-                    "register_name_at_published_code": register.at[pub, "old_name"] if pub in register.index else None,
-                }
-            )
+    corrected = _correct_codes(cw, register)
+    places = _places_from_register(cw, register)
     cw["n_new"] = cw.groupby("old_code")["new_code"].transform("nunique").astype("int64")
     cw = cw.reset_index()[CROSSWALK_COLUMNS].sort_values(["old_code", "new_code"], kind="stable").reset_index(drop=True)
 
     known = cw["old_code"].isin(register.index)
     name_diff = cw[known & (cw["old_name"].map(fold) != cw["old_code"].map(register["old_name"]).map(fold))]
     per_old = cw.drop_duplicates("old_code")
-    reg_d = cw["old_code"].map(register["district_code"])
-    reg_p = cw["old_code"].map(register["province_code"])
-    place_diff = cw[known & ((cw["old_district_code"] != reg_d) | (cw["old_province_code"] != reg_p))]
     report: dict[str, Any] = {
         "source": raw_path.name,
         "header_record": header_record,
@@ -386,11 +434,8 @@ def clean_crosswalk(
         "register_communes_not_covered_published": sorted(set(register.index) - covered),
         "register_communes_not_covered": sorted(set(register.index) - set(cw["old_code"])),
         "old_names_differing_from_register": int(len(name_diff)),
-        "old_district_or_province_differing_from_register": [
-            {"source_row": int(r.source_row), "old_code": r.old_code, "published": f"{r.old_district_code}/{r.old_province_code}",
-             "register": f"{register.at[r.old_code, 'district_code']}/{register.at[r.old_code, 'province_code']}"}
-            for r in place_diff.itertuples()
-        ],
+        "old_places_corrected": places["corrected"],
+        "old_districts_respelled_from_register": places["respelled"],
         "whole_note_but_split": sorted(set(cw.loc[(cw["note_category"] == "whole") & (cw["n_new"] > 1), "old_code"])),
         "rows_without_old_code": [
             {

@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.divide-installed
 
-.PHONY: atlas test install build datasets notebooks bench readme-images lab clean-outputs
+.PHONY: atlas test install build datasets notebooks docs bench readme-images lab clean-outputs
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ lab: shapefiles/admin_2025.gpkg
 # Executes every notebook into a copy and renders HTML with outputs to notebooks/html/.
 notebooks: shapefiles/admin_2025.gpkg
 	$(BIN)/python notebooks/render.py
+
+# The documentation site (mkdocs.yml), built offline; a warning fails the build.
+docs: shapefiles/admin_2025.gpkg
+	$(BIN)/mkdocs build --strict --site-dir build/site
 
 # Benchmarks (not part of the test suite): tables in bench/results/ and the README.
 bench: shapefiles/admin_2025.gpkg

@@ -49,6 +49,10 @@ _API = {
     "provinces_to_2025": "geography.crosswalk",
     "dti_2022_provinces_2025": "geography.crosswalk",
     "analyse": "analysis.pipeline",
+    "progress": "analysis.progress",
+    "ProgressResult": "analysis.progress",
+    "model_vintages": "modeled.vintages",
+    "open_store": "indicators.store",
     "hit_rate": "analysis.model_check",
     "plan_sites": "analysis.siting",
     "SitePlan": "analysis.siting",
@@ -121,6 +125,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from divide.analysis.pipeline import Analysis, analyse, load_indicators
     from divide.analysis.plan import VillagePlan, format_amount, load_costs, parse_amount, plan
     from divide.analysis.priority import priority
+    from divide.analysis.progress import ProgressResult, progress
     from divide.analysis.regions import priority_regions
     from divide.analysis.siting import SitePlan, budget_curve, coverage_sets, plan_sites
     from divide.analysis.typology import typology
@@ -143,6 +148,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from divide.indicators.observed import reported_villages
     from divide.indicators.readers import ReadReport, read_indicators, read_villages
     from divide.indicators.schema import INDICATORS, schema_table
+    from divide.indicators.store import open_store
     from divide.indicators.validation import ValidationReport, validate
     from divide.modeled.indicators import (
         calibration_report,
@@ -151,6 +157,7 @@ if TYPE_CHECKING:  # pragma: no cover
         write_modeled,
     )
     from divide.modeled.raw_layers import model_sites, model_speed_tests
+    from divide.modeled.vintages import model_vintages
     from divide.present.brief import brief_html, brief_markdown, write_brief
     from divide.present.exports import export, read_back
     from divide.present.maps import (

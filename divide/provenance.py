@@ -53,7 +53,7 @@ GENERATOR_VERSION = "1.1.0"
 
 _PACKAGES = (
     "numpy", "pandas", "scipy", "shapely", "pyproj", "pyogrio", "geopandas", "rasterio",
-    "exactextract", "libpysal", "matplotlib", "openpyxl", "pyarrow",
+    "exactextract", "libpysal", "matplotlib", "openpyxl", "pyarrow", "sqlalchemy", "psycopg",
 )
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "MODELED_DIR",
     "MODELED_FILES",
     "OBSERVED_DIR",
+    "VINTAGE_STORE",
     "OBSERVED_GATHERED_DIR",
     "OBSERVED_GATHERED_REPORTS_CSV",
     "OBSERVED_GATHERED_DTI_2024_CSV",
@@ -94,6 +95,8 @@ DTI_2022_CSV = INDICATORS_DIR / "dti_2022_province_ranks.csv"
 DTI_2022_2025_CSV = INDICATORS_DIR / "dti_2022_provinces_2025.csv"
 FACTS_CSV = DATA_DIR / "facts.csv"
 OBSERVED_DIR = DATA_DIR / "observed"
+#: The default vintage store (a GeoPackage; ``divide store`` and ``divide progress --store``).
+VINTAGE_STORE = DATA_DIR / "vintages.gpkg"
 OBSERVED_GATHERED_DIR = OBSERVED_DIR / "gathered"
 OBSERVED_GATHERED_REPORTS_CSV = OBSERVED_GATHERED_DIR / "village_reports.csv"
 OBSERVED_GATHERED_DTI_2024_CSV = OBSERVED_GATHERED_DIR / "dti_2024_provinces.csv"

@@ -20,7 +20,7 @@ CONDA_NAMES = {"matplotlib": "matplotlib-base"}
 def _split(requirement: str) -> tuple[str, str]:
     m = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", requirement)
     assert m, requirement
-    return m.group(1).lower(), m.group(2).replace(" ", "")
+    return m.group(1).lower(), re.sub(r"^\[[^\]]*\]", "", m.group(2).replace(" ", ""))  # extras are pip's
 
 
 def test_environment_yml_lists_the_same_dependencies_as_pyproject():

@@ -1,7 +1,7 @@
 """The arithmetic of progress: growth-rate ratios, statuses and the shift-share of the gap.
 
-Pure functions on numpy arrays and small tables; :mod:`divide.analysis.progress`
-assembles them. The method follows the progress measure of Statistics Canada
+Pure functions on numpy arrays and small tables, and the targets and national series of the facts
+registry; :mod:`divide.analysis.progress` assembles them. The method follows the progress measure of Statistics Canada
 as integrated into Open SDG (``docs/progress-methodology.md`` of open-sdg), itself
 inspired by Eurostat's:
 
@@ -26,12 +26,14 @@ still be on track.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as _dt
+import functools
+import re
 
 import numpy as np
+import pandas as pd
 
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
+from divide._errors import InputError
 
 __all__ = [
     "STATUSES",
@@ -42,6 +44,12 @@ __all__ = [
     "annual_rates",
     "classify",
     "shift_share",
+    "TARGET_FACTS",
+    "TREND_SERIES",
+    "parse_target",
+    "registry_targets",
+    "registry_series",
+    "period_date",
 ]
 
 #: Status codes, best first, then "no data".
@@ -213,3 +221,144 @@ def shift_share(x0: pd.Series, x1: pd.Series, w0: pd.Series, w1: pd.Series, urba
         "within_rural": -parts["rural"][0],
         "population_shift": parts["urban"][1] - parts["rural"][1],
     }
+
+
+# ------------------------------------------------------------------ the registry's targets and series
+
+#: Target rows of the facts registry for each indicator: (fact_id, value when the row states none).
+TARGET_FACTS = {
+    "fiber_households_pct": ("target_households_fibre_2025", None),
+    "mobile_4g_pop_pct": ("target_universal_4g5g_smartphones_2025", 100.0),
+    "villages_no_signal": ("target_no_signal_completion_2025", 0.0),
+    "online_services_pct": ("target_adults_using_online_services_2024", None),
+    "smartphone_adults_pct": ("target_adults_smartphone_2025", 100.0),
+    "digital_payment_adults_pct": ("payment_account_adults_target_2025", None),
+}
+
+#: The national series of the registry drawn by the trend chart: panel -> (indicator, [fact ids]).
+TREND_SERIES = {
+    "villages_no_signal": ["villages_no_signal_2021", "villages_no_signal_2022_from_coverage",
+                           "no_signal_villages_remaining_2024", "villages_no_power_no_signal_2025_06"],
+    "online_services_pct": ["online_services_use_people_2020", "online_services_use_people_2021",
+                            "online_services_use_people_2022"],
+    "fiber_households_pct": ["households_fibre_2022", "households_fibre_2023"],
+}
+
+_TARGET_RE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(-?[0-9]+(?:[.,][0-9]+)?)\s*@\s*([0-9]{4})\s*$")
+
+
+def parse_target(text: str) -> tuple[str, float, int]:
+    """Read a target written ``indicator=value@year``.
+
+    Examples
+    --------
+    >>> parse_target("fiber_households_pct=80@2025")
+    ('fiber_households_pct', 80.0, 2025)
+    >>> parse_target("80%")
+    Traceback (most recent call last):
+    ...
+    divide._errors.InputError: --target: '80%' is not a target
+      fix: write indicator=value@year, e.g. fiber_households_pct=80@2025
+    """
+    m = _TARGET_RE.match(str(text))
+    if not m:
+        raise InputError(f"{text!r} is not a target", where="--target",
+                         fix="write indicator=value@year, e.g. fiber_households_pct=80@2025")
+    return m.group(1), float(m.group(2).replace(",", ".")), int(m.group(3))
+
+
+@functools.lru_cache(maxsize=1)
+def _facts() -> pd.DataFrame:
+    from divide.indicators.facts import facts
+
+    return facts()
+
+
+def _cite(fact_id: str, lang: str = "en") -> str:
+    from divide.indicators.facts import cite_row
+
+    return cite_row(fact_id, _facts(), lang)
+
+
+def registry_targets() -> pd.DataFrame:
+    """The targets of the facts registry for the schema indicators, each with its citation.
+
+    Examples
+    --------
+    >>> t = registry_targets().set_index("indicator")
+    >>> row = t.loc["fiber_households_pct"]
+    >>> float(row["value"]), int(row["year"]), row["source"]
+    (80.0, 2025, 'target_households_fibre_2025')
+    """
+    rows = []
+    for indicator, (fact_id, fallback) in TARGET_FACTS.items():
+        row = _facts().loc[fact_id]
+        value = row["value"] if pd.notna(row["value"]) else fallback
+        years = re.findall(r"(\d{4})", str(row["period"]))
+        rows.append({"indicator": indicator, "value": float(value), "year": int(years[0]), "source": fact_id,
+                     "citation": _cite(fact_id) + ("" if pd.notna(row["value"]) else
+                                                  f" (stated as {row['value_text'] or row['indicator']}; "
+                                                  f"read as {fallback:g})")})
+    return pd.DataFrame(rows)
+
+
+def period_date(period: str) -> _dt.date:
+    """A date for a period as the registry writes it (``as of 2021-01-01``, ``end-2022``, ``Sep 2024``...).
+
+    Examples
+    --------
+    >>> period_date("end-2022"), period_date("as of Sep 2024"), period_date("2022-01/2022-07")
+    (datetime.date(2022, 12, 31), datetime.date(2024, 9, 15), datetime.date(2022, 7, 15))
+    """
+    text = str(period)
+    m = re.search(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if m:
+        return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = re.search(r"(\d{4})-(\d{2})/(\d{4})-(\d{2})", text)
+    if m:
+        return _dt.date(int(m.group(3)), int(m.group(4)), 15)
+    m = re.search(r"(\d{4})-(\d{2})", text)
+    if m:
+        return _dt.date(int(m.group(1)), int(m.group(2)), 15)
+    months = {k: i + 1 for i, k in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep",
+                                              "oct", "nov", "dec"))}
+    m = re.search(r"([A-Za-z]{3})[a-z]* (\d{4})", text)
+    if m and m.group(1).lower() in months:
+        return _dt.date(int(m.group(2)), months[m.group(1).lower()], 15)
+    year = int(re.search(r"(\d{4})", text).group(1))
+    if "end" in text.lower():
+        return _dt.date(year, 12, 31)
+    return _dt.date(year, 7, 1)
+
+
+def registry_series() -> pd.DataFrame:
+    """The national series of the facts registry drawn by the trend chart, with the targets, each cited.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``panel, kind`` (``value``/``target``), ``fact_id, date, value, label, status, citation``.
+
+    Examples
+    --------
+    >>> s = registry_series()
+    >>> s[s["panel"] == "online_services_pct"][["date", "value"]].astype(str).values.tolist()[:2]
+    [['2020-07-01', '1.78'], ['2021-07-01', '9.51']]
+    """
+    rows = []
+    targets = registry_targets().set_index("indicator")
+    for panel, ids in TREND_SERIES.items():
+        for fact_id in ids:
+            row = _facts().loc[fact_id]
+            rows.append({"panel": panel, "kind": "value", "fact_id": fact_id, "date": period_date(row["period"]),
+                         "value": float(row["value"]), "label": row["indicator"], "status": row["status"],
+                         "citation": _cite(fact_id)})
+        if panel in targets.index:
+            t = targets.loc[panel]
+            row = _facts().loc[t["source"]]
+            rows.append({"panel": panel, "kind": "target", "fact_id": t["source"],
+                         "date": period_date(row["period"]) if re.search(r"\d{4}-\d{2}", str(row["period"]))
+                         else _dt.date(int(t["year"]), 12, 31),
+                         "value": float(t["value"]), "label": row["indicator"], "status": "target",
+                         "citation": t["citation"]})
+    return pd.DataFrame(rows)

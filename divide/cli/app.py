@@ -24,6 +24,8 @@ Handler = Callable[[argparse.Namespace], int]
 _SUBCOMMAND_MODULES = (
     "atlas",
     "plan",
+    "progress",
+    "store",
     "provinces",
     "validate",
     "template",
@@ -62,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: Options that name files a command reads (protected from being overwritten by its outputs).
-_INPUT_OPTIONS = ("file", "files", "indicators", "villages", "costs", "spec", "targets", "old_boundaries")
+_INPUT_OPTIONS = ("file", "files", "indicators", "villages", "costs", "spec", "targets", "old_boundaries", "store")
 
 
 def _check_paths(args: argparse.Namespace) -> None:

@@ -1,4 +1,4 @@
-"""``divide progress``: are communes, provinces and the country on track for the targets?
+"""``divide progress``: are communes, provinces and the country on track for the targets.
 
 Runs :func:`divide.progress` on vintage files, on a vintage store (``--store``), or, with neither, on
 the shipped modeled vintages 2020–2024 (labelled modeled everywhere), and writes ``progress.xlsx``,

@@ -93,28 +93,25 @@ def redact(url: str) -> str:
 
 
 def _tables(metadata):
-    from sqlalchemy import Boolean, Column, Float, Integer, String, Table, Text, UniqueConstraint
+    from sqlalchemy import Boolean, Column, Float, Integer, Table, Text, UniqueConstraint
 
     vintages = Table(
         VINTAGES_TABLE, metadata,
         Column("fid", Integer, primary_key=True, autoincrement=True),
         Column("year", Integer, nullable=False, unique=True),
-        Column("label", String(40), nullable=False),
-        Column("added", String(40), nullable=False),
-        Column("source", Text, nullable=False),
-        Column("sha256", String(64)),
+        *[Column(name, Text, nullable=False) for name in ("label", "added", "source")],
+        Column("sha256", Text),
         Column("modeled", Boolean, nullable=False),
-        Column("codes", String(16), nullable=False),
+        Column("codes", Text, nullable=False),
         Column("n_communes", Integer, nullable=False),
-        Column("columns", Text, nullable=False),
-        Column("notes", Text, nullable=False),
+        *[Column(name, Text, nullable=False) for name in ("columns", "notes")],
     )
     values = Table(
         VALUES_TABLE, metadata,
         Column("fid", Integer, primary_key=True, autoincrement=True),
         Column("year", Integer, nullable=False, index=True),
-        Column("commune_code", String(5), nullable=False),
-        Column("measure", String(64), nullable=False),
+        Column("commune_code", Text, nullable=False),
+        Column("measure", Text, nullable=False),
         Column("value", Float(precision=53)),
         Column("text", Text),
         UniqueConstraint("year", "commune_code", "measure", name="uq_divide_vintage_values"),
@@ -216,13 +213,15 @@ class VintageStore:
         long = pd.DataFrame(rows, columns=["commune_code", "measure", "value", "text"])
         types: dict[str, str] = json.loads(meta["columns"])
         codes = sorted(set(long["commune_code"]))
-        table = pd.DataFrame(index=pd.Index(codes, name="commune_code", dtype=object))
+        index = pd.Index(codes, name="commune_code", dtype="str")
+        numbers = long.pivot(index="commune_code", columns="measure", values="value").reindex(index)
+        texts = long.pivot(index="commune_code", columns="measure", values="text").reindex(index)
+        table = pd.DataFrame(index=index)
         for name, dtype in types.items():
-            part = long[long["measure"] == name].set_index("commune_code")
             if dtype == "text":
-                table[name] = part["text"].reindex(table.index).astype(object)
+                table[name] = texts[name].astype("str")
             else:
-                col = pd.to_numeric(part["value"], errors="coerce").reindex(table.index).astype("float64")
+                col = pd.to_numeric(numbers[name], errors="coerce").astype("float64")
                 table[name] = col.astype(dtype) if dtype.startswith("int") and col.notna().all() else col
         table.attrs = {"vintage": int(meta["year"]), "source": meta["source"], "store": self.url,
                        "codes": meta["codes"], "notes": json.loads(meta["notes"])}

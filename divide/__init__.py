@@ -88,6 +88,11 @@ _API = {
     "plot_urban_rural_gap": "present.maps",
     "class_breaks": "present.maps",
     "interactive_map": "present.webmap",
+    "plot_distributions": "present.figures",
+    "plot_correlations": "present.figures",
+    "plot_rank_intervals": "present.figures",
+    "plot_sensitivity": "present.figures",
+    "plot_rank_shift": "present.figures",
     "export": "present.exports",
     "read_back": "present.exports",
     "brief_markdown": "present.brief",
@@ -160,6 +165,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from divide.modeled.vintages import model_vintages
     from divide.present.brief import brief_html, brief_markdown, write_brief
     from divide.present.exports import export, read_back
+    from divide.present.figures import (
+        plot_correlations,
+        plot_distributions,
+        plot_rank_intervals,
+        plot_rank_shift,
+        plot_sensitivity,
+    )
     from divide.present.maps import (
         choropleth,
         class_breaks,

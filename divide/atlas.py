@@ -12,7 +12,16 @@ and writes to one folder:
 * ``priority_map.png`` and ``priority_map.pdf`` (priority tiers),
   ``priority_map.html`` (interactive, offline), ``urban_rural_gap.png``;
 * ``tier1_communes.xlsx`` (tier-1 communes, with a sheet of sources);
-* ``brief.md`` (the policy brief);
+
+``tiers`` chooses the tiers of the province maps and of the workbook:
+``"national"`` (quintiles of the country, ``priority_tier``) or
+``"province"`` (quintiles within each province, ``priority_tier_province``);
+the default is ``"province"`` for a province run (where to start in the
+province) and ``"national"`` otherwise. Both are always in the tables. The
+province map of a province run also shows the villages reported unserved in
+public pages (:func:`divide.present.maps.reported_points`), observed data
+placed at their commune's location.
+* ``brief.md`` and ``brief.docx`` (the policy brief, Markdown and Word);
 * ``manifest.json``: inputs with sha256, parameters, the index specification,
   package versions, and whether any input was modeled.
 """
@@ -29,7 +38,7 @@ from divide import settings
 from divide.geography import communes as admin
 from divide.provenance import write_manifest
 
-__all__ = ["AtlasResult", "run_atlas"]
+__all__ = ["AtlasResult", "run_atlas", "resolve_tiers", "TIERS", "TIER_COLUMNS"]
 
 
 @dataclass
@@ -64,6 +73,7 @@ def run_atlas(
     seed: int | None = None,
     uncertainty_reps: int = 1000,
     progress: Callable[[str], None] | None = None,
+    tiers: str | None = None,
 ) -> AtlasResult:
     """Run the pipeline and write every output to ``out``.
 
@@ -84,6 +94,10 @@ def run_atlas(
         Monte Carlo replications of the rank intervals.
     progress
         Called with a short message before each step.
+    tiers
+        ``"national"`` or ``"province"``: the tiers of the province maps and
+        of ``tier1_communes.xlsx`` (default: ``"province"`` when ``province``
+        is given, else ``"national"``); recorded in the manifest.
 
     Returns
     -------
@@ -96,15 +110,15 @@ def run_atlas(
     >>> import tempfile
     >>> result = run_atlas(tempfile.mkdtemp(), province="Lai Chau", uncertainty_reps=50)
     >>> sorted(p.name for p in result.files)  # doctest: +NORMALIZE_WHITESPACE
-    ['brief.md', 'communes.csv', 'communes.gpkg', 'manifest.json', 'priority_map.html', 'priority_map.pdf',
+    ['brief.docx', 'brief.md', 'communes.csv', 'communes.gpkg', 'manifest.json', 'priority_map.html', 'priority_map.pdf',
      'priority_map.png', 'priority_map_national.png', 'tier1_communes.xlsx', 'urban_rural_gap.png']
     """
+    from divide._errors import InputError
     from divide.analysis.pipeline import analyse
 
     if lang not in ("en", "vi"):
-        from divide._errors import InputError
-
         raise InputError(f"unknown language {lang!r}", where="--lang", fix="use 'en' or 'vi'")
+    tiers = resolve_tiers(tiers, province)
     from divide.provenance import reproducible_environment
 
     reproducible_environment()
@@ -139,14 +153,16 @@ def run_atlas(
 
     t0 = time.perf_counter()
     stage("drawing the priority map (PNG, PDF)")
-    files += _priority_maps(analysis, out, lang)
+    files += _priority_maps(analysis, out, lang, tiers)
     lap("priority_map", t0)
 
     t0 = time.perf_counter()
     stage("writing the interactive map (offline HTML)")
     from divide.present.webmap import interactive_map
 
-    files.append(interactive_map(communes, out / "priority_map.html", lang=lang))
+    from divide.indicators.observed import reported_villages
+
+    files.append(interactive_map(communes, out / "priority_map.html", lang=lang, reported=reported_villages()))
     lap("interactive_map", t0)
 
     t0 = time.perf_counter()
@@ -159,16 +175,16 @@ def run_atlas(
 
     t0 = time.perf_counter()
     stage("listing tier-1 communes: tier1_communes.xlsx")
-    files.append(_tier1(analysis, out / "tier1_communes.xlsx"))
+    files.append(_tier1(analysis, out / "tier1_communes.xlsx", tiers))
     lap("tier1", t0)
 
     t0 = time.perf_counter()
-    stage("writing the policy brief: brief.md (with a national and a province map)")
+    stage("writing the policy brief: brief.md and brief.docx (with a national and a province map)")
     from divide.present.brief import write_brief
 
-    maps = brief_maps(analysis, out, lang, drawn=out / "priority_map.png")
+    maps = brief_maps(analysis, out, lang, drawn=out / "priority_map.png", tiers=tiers)
     files += [p for p in maps.values() if p.name != "priority_map.png"]
-    files += [p for p in write_brief(analysis, out, lang=lang, maps=maps, formats=("md",))]
+    files += [p for p in write_brief(analysis, out, lang=lang, maps=maps, formats=("md", "docx"))]
     lap("brief", t0)
 
     stage("writing the manifest")
@@ -181,6 +197,7 @@ def run_atlas(
             parameters={
                 "province": analysis.province,
                 "lang": lang,
+                "tiers": tiers,
                 "seed": analysis.seed,
                 "indicators": analysis.indicators_source,
                 "uncertainty_reps": uncertainty_reps,
@@ -188,7 +205,7 @@ def run_atlas(
                 "min_population": analysis.log.get("min_population"),
             },
             modeled_inputs=_modeled_inputs(analysis),
-            notes=_notes(analysis, timings),
+            notes=_notes(analysis, timings, tiers),
         )
     )
     return AtlasResult(out=out, files=files, seconds=time.perf_counter() - started, timings=timings,
@@ -216,25 +233,57 @@ def _write_tables(analysis: Any, out: Path) -> list[Path]:
     return [gpkg, csv]
 
 
-def _priority_maps(analysis: Any, out: Path, lang: str) -> list[Path]:
+#: The tier choices of :func:`run_atlas` (``--tiers``).
+TIERS = ("national", "province")
+
+#: The tier and rank columns of each choice.
+TIER_COLUMNS = {"national": ("priority_tier", "priority_rank"),
+                "province": ("priority_tier_province", "priority_rank_province")}
+
+
+def resolve_tiers(tiers: str | None, province: Any) -> str:
+    """The tiers of a run: ``tiers`` when given, else ``"province"`` for a province run and ``"national"`` otherwise.
+
+    Examples
+    --------
+    >>> resolve_tiers(None, "Lai Châu"), resolve_tiers(None, None), resolve_tiers("national", "12")
+    ('province', 'national', 'national')
+    """
+    if tiers is None:
+        return "national" if province is None else "province"
+    if tiers not in TIERS:
+        from divide._errors import InputError
+
+        raise InputError(f"unknown tiers {tiers!r}", where="--tiers", fix="use 'national' or 'province'")
+    return tiers
+
+
+def _priority_maps(analysis: Any, out: Path, lang: str, tiers: str) -> list[Path]:
     from divide.present.maps import map_priority
 
     png, pdf = out / "priority_map.png", out / "priority_map.pdf"
     # The figure is built without pyplot, so nothing is left open to close.
-    map_priority(analysis.communes, provinces=analysis.provinces, lang=lang, out=[png, pdf])
+    map_priority(analysis.communes, provinces=analysis.provinces, lang=lang, out=[png, pdf], tiers=tiers,
+                 reported=True if analysis.province is not None else None)
     return [png, pdf]
 
 
-def brief_maps(analysis: Any, out: Path, lang: str = "en", *, drawn: Path | None = None) -> dict[str, Path]:
+def brief_maps(analysis: Any, out: Path, lang: str = "en", *, drawn: Path | None = None,
+               tiers: str | None = None) -> dict[str, Path]:
     """The two maps of the brief: the national priority map and one province's.
 
     The province is the one asked for, else the one with the most tier-1
-    communes. ``drawn`` is a priority map already drawn for this run (national,
-    or the province's), reused rather than drawn twice. Returns
-    ``{"national": path, "province" or "province:<name>": path}``.
+    communes (national tiers). ``drawn`` is a priority map already drawn for
+    this run (national, or the province's), reused rather than drawn twice.
+    ``tiers`` colours the province map (default as :func:`run_atlas`:
+    ``"province"`` in a province run); the national map of a province run
+    keeps the national tiers. In a province run the province map shows the
+    reported villages. Returns ``{"national": path, "province" or
+    "province:<name>": path}``.
     """
     from divide.present.maps import map_priority
 
+    tiers = resolve_tiers(tiers, analysis.province)
     national = getattr(analysis, "results", {}).get("national", analysis.communes)
     if analysis.province is not None:
         code = analysis.province
@@ -254,17 +303,27 @@ def brief_maps(analysis: Any, out: Path, lang: str = "en", *, drawn: Path | None
         if is_drawn:
             maps[which] = drawn
             continue
-        map_priority(table, provinces=outlines, lang=lang, out=path, dpi=150)
+        province_map = which != "national"
+        map_priority(table, provinces=outlines, lang=lang, out=path, dpi=150,
+                     tiers=tiers if province_map or analysis.province is None else "national",
+                     reported=True if province_map and analysis.province is not None else None)
         maps[which] = path
     return maps
 
 
-def _tier1(analysis: Any, path: Path) -> Path:
-    """Tier-1 communes, ordered by priority rank, with a sheet of sources and definitions."""
+def _tier1(analysis: Any, path: Path, tiers: str = "national") -> Path:
+    """Tier-1 communes of the chosen tiers in order, with both tiers and ranks and a sheet of sources.
+
+    National tiers are ordered by national rank; province tiers by province,
+    then by rank within it. Every column of the table is kept, so both the
+    national and the province tier and rank are in the workbook.
+    """
     from divide.present.exports import export
 
     c = analysis.communes
-    tier1 = c[c["priority_tier"] == 1].sort_values("priority_rank")
+    tier, rank = TIER_COLUMNS[tiers]
+    order = [rank] if tiers == "national" else ["province_code", rank]
+    tier1 = c[c[tier] == 1].sort_values(order, kind="stable")
     keep = [col for col in c.columns if col != "geometry"]
     table = tier1[keep].copy()
     table.attrs = dict(c.attrs)
@@ -272,12 +331,13 @@ def _tier1(analysis: Any, path: Path) -> Path:
     return path
 
 
-def _notes(analysis: Any, timings: dict[str, float]) -> list[str]:
+def _notes(analysis: Any, timings: dict[str, float], tiers: str = "national") -> list[str]:
     c = analysis.communes
+    tier = TIER_COLUMNS[tiers][0]
     notes = [
         f"{len(c)} communes, population {c['population'].sum():,.0f} (WorldPop 2020 1 km grid, zonal sums)",
         f"indicators: {analysis.indicators_source}" + (" (Dữ liệu mô phỏng / modeled data)" if analysis.modeled else ""),
-        f"tier-1 communes: {int((c['priority_tier'] == 1).sum())}",
+        f"tier-1 communes ({tiers} tiers, {tier}): {int((c[tier] == 1).sum())}",
         "seconds per step: " + ", ".join(f"{k} {v:.2f}" for k, v in timings.items()),
     ]
     return notes

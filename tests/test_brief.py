@@ -562,7 +562,7 @@ def test_cli_writes_both_languages_and_a_manifest(monkeypatch, tmp_path, modeled
 
     monkeypatch.setattr(cli_brief, "_analyse", lambda: fake_analyse)
     args = _parser().parse_args(["brief", "--province", "Lai Châu", "--lang", "both", "--out", str(tmp_path)])
-    args.quiet = True
+    args.quiet = False
     assert args.handler(args) == 0
     assert calls == [(None, "Lai Châu")]
     names = sorted(p.name for p in tmp_path.iterdir())

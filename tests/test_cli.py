@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 
 import pandas as pd
+import pypdf
 import pytest
 
 from divide.cli.app import main
@@ -17,7 +19,7 @@ def _run(*args: str) -> subprocess.CompletedProcess:
 
 
 ATLAS_FILES = [
-    "brief.md", "communes.csv", "communes.gpkg", "manifest.json", "priority_map.html", "priority_map.pdf",
+    "brief.docx", "brief.md", "communes.csv", "communes.gpkg", "manifest.json", "priority_map.html", "priority_map.pdf",
     "priority_map.png", "priority_map_national.png", "tier1_communes.xlsx", "urban_rural_gap.png",
 ]
 
@@ -60,10 +62,38 @@ def test_atlas_manifest_records_inputs_spec_and_modeled_data(lai_chau_atlas):
 
 
 def test_atlas_tier1_workbook_lists_tier1_communes_in_order(lai_chau_atlas):
+    """A province run answers the province's question: its tier 1 is the province's top fifth (issue 18)."""
     tier1 = pd.read_excel(lai_chau_atlas / "tier1_communes.xlsx", sheet_name=0, dtype={"commune_code": str})
     table = pd.read_csv(lai_chau_atlas / "communes.csv", dtype={"commune_code": str}, encoding="utf-8-sig")
+    # both orders are in the table; the province's is the national one restricted to the province
+    assert sorted(table["priority_rank_province"]) == list(range(1, 39))
+    assert table.sort_values("priority_rank")["priority_rank_province"].tolist() == list(range(1, 39))
+    assert (table["priority_tier_province"] == [math.ceil(5 * r / 38) for r in table["priority_rank_province"]]).all()
+    n_tier1 = sum(math.ceil(5 * r / 38) == 1 for r in range(1, 39))  # 7: ranks 1-7 of 38
+    assert int((table["priority_tier"] == 1).sum()) > n_tier1  # national quintiles: most of Lai Châu is tier 1
+    expected = table[table["priority_tier_province"] == 1].sort_values("priority_rank_province")
+    assert tier1["commune_code"].tolist() == expected["commune_code"].tolist() and len(expected) == n_tier1
+    assert tier1["priority_rank_province"].tolist() == list(range(1, n_tier1 + 1))
+    for col in ("priority_tier", "priority_rank", "priority_tier_province", "priority_rank_province"):
+        assert col in tier1.columns, col
+    pdf = "\n".join(page.extract_text() for page in pypdf.PdfReader(lai_chau_atlas / "priority_map.pdf").pages)
+    assert "Tiers within Lai Châu (1 = act first in the province)" in pdf
+    assert f"Tier 1 (act first) ({n_tier1})" in pdf
+    assert "Reported in public pages" in pdf  # Lai Châu has a reported village
+    manifest = json.loads((lai_chau_atlas / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"]["tiers"] == "province"
+
+
+def test_atlas_tiers_national_keeps_the_national_quintiles(tmp_path):
+    assert main(["-q", "atlas", "--province", "12", "--tiers", "national", "--out", str(tmp_path), "--reps", "50"]) == 0
+    tier1 = pd.read_excel(tmp_path / "tier1_communes.xlsx", sheet_name=0, dtype={"commune_code": str})
+    table = pd.read_csv(tmp_path / "communes.csv", dtype={"commune_code": str}, encoding="utf-8-sig")
     expected = table[table["priority_tier"] == 1].sort_values("priority_rank")["commune_code"].tolist()
-    assert tier1["commune_code"].tolist() == expected and len(expected) > 0
+    assert tier1["commune_code"].tolist() == expected and len(expected) > 7
+    pdf = "\n".join(page.extract_text() for page in pypdf.PdfReader(tmp_path / "priority_map.pdf").pages)
+    assert "Tiers within" not in pdf and f"Tier 1 (act first) ({len(expected)})" in pdf
+    assert json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))["parameters"]["tiers"] == "national"
+    assert _run("atlas", "--tiers", "district", "--out", str(tmp_path)).returncode == 2
 
 
 @pytest.mark.national
@@ -73,6 +103,16 @@ def test_atlas_national_end_to_end(tmp_path):
     table = pd.read_csv(tmp_path / "communes.csv", dtype={"commune_code": str}, encoding="utf-8-sig")
     assert len(table) == 3321
     assert "Traceback" not in out.stderr
+    # national tiers by default: the workbook and the maps keep the country's quintiles
+    tier1 = pd.read_excel(tmp_path / "tier1_communes.xlsx", sheet_name=0, dtype={"commune_code": str})
+    expected = table[table["priority_tier"] == 1].sort_values("priority_rank")["commune_code"].tolist()
+    assert tier1["commune_code"].tolist() == expected
+    assert json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))["parameters"]["tiers"] == "national"
+    pdf = "\n".join(page.extract_text() for page in pypdf.PdfReader(tmp_path / "priority_map.pdf").pages)
+    assert "Tiers within" not in pdf and "Reported in public pages" not in pdf
+    # the province order is there too, within each of the 34 provinces
+    ranks = table.dropna(subset=["priority_rank_province"]).groupby("province_code")["priority_rank_province"]
+    assert ranks.ngroups == 34 and (ranks.min() == 1).all() and (ranks.max() == ranks.count()).all()
 
 
 def test_unknown_province_exit_2_without_traceback(tmp_path):

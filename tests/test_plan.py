@@ -207,3 +207,106 @@ def test_cli_bad_files_exit_2(monkeypatch, tmp_path, communes):
     pd.DataFrame(_villages(communes).drop(columns="geometry")).to_csv(csv, index=False)
     assert _cli(monkeypatch, ["--budget", "5 tỷ", "--villages", str(csv), "--out", str(out)]) == 2
     assert not out.exists()
+
+
+# ------------------------------------------------------------------ observed demand: the register of reports
+
+OBSERVED_TEXT = "observed (reported in public pages)"
+
+
+@pytest.fixture(scope="module")
+def register():
+    return divide.reported_villages()
+
+
+def _check_traceable(p, register):
+    """Every demand village is a report of the register: same village, commune, a no/weak-signal status."""
+    v = p.villages
+    assert v.index.isin(register.index).all()
+    rep = register.loc[v.index]
+    assert (rep["village"].to_numpy() == v["village_name"].to_numpy()).all()
+    assert (rep["commune_code"].to_numpy() == v["commune_code"].to_numpy()).all()
+    assert rep["status"].isin(["no_signal", "weak_signal"]).all()
+    for rid, ids in v["report_ids"].items():
+        assert rid in ids.split(";") and set(ids.split(";")) <= set(register.index)
+    assert set(p.interventions["village_id"]) <= set(v.index)
+
+
+def test_reported_demand_follows_the_latest_report(communes):
+    from divide.analysis.plan import reported_demand
+
+    reg = pd.DataFrame({
+        "village": ["Bản A", "ban a", "Bản B", "Bản B", "Bản C", "Bản D", "Bản E"],
+        "commune_code": ["00769", "00769", "00769", "00769", "00802", "00802", None],
+        "status": ["no_signal", "covered", "weak_signal", "no_electricity", "no_electricity", "no_signal",
+                   "no_signal"],
+        "as_of": ["2022", "2024", "2023-03", "2023-03", "2023", None, "2025"],
+        "publisher": "p", "url": "https://example.org"}, index=pd.Index([f"x{i}" for i in range(7)], name="report_id"))
+    d = reported_demand(communes, reg, village_population=250)
+    # A is covered since; C only lacks power (nothing said of its signal); E has no 2025 commune
+    assert d.index.tolist() == ["x2", "x5"] and d["village_name"].tolist() == ["Bản B", "Bản D"]
+    assert d["must_cover"].tolist() == [True, False] and d["has_power"].tolist() == [False, True]
+    assert d.loc["x2", "report_ids"] == "x2;x3" and (d["population"] == 250).all()
+    # placed at the representative point of the commune (inside it), not at the modeled villages
+    shape = communes.loc[d["commune_code"]].geometry.to_numpy()
+    assert all(g.contains(pt) for g, pt in zip(shape, d.geometry, strict=True))
+    two = reported_demand(communes, pd.concat([reg.iloc[[2]], reg.iloc[[2]].rename(index={"x2": "x9"})
+                                               .assign(village="Bản F")]), spacing_km=1.0)
+    assert two.to_crs(PROJECTED_CRS).geometry.iloc[0].distance(two.to_crs(PROJECTED_CRS).geometry.iloc[1]) \
+        == pytest.approx(1000.0)
+    with pytest.raises(InputError, match="population"):
+        reported_demand(communes, reg, village_population=0)
+
+
+@pytest.mark.parametrize("province", ["Tuyên Quang", None])
+def test_plan_from_the_register(communes, register, province):
+    p = plan("reported", communes=communes, budget="2 tỷ", province=province, mc_reps=3, curve_points=2)
+    assert p.observed and not p.modeled
+    for t in (p.villages, p.interventions, p.sites, p.curve):
+        assert not t.attrs.get("modeled")
+    assert OBSERVED_TEXT in p.summary("en") and "placed at the commune" in p.summary("en")
+    assert "modeled" not in p.summary("en").lower() and "đặt tại xã" in p.summary("vi")
+    _check_traceable(p, register)
+    v = p.villages
+    if province:
+        assert set(v["province_name"]) == {province}
+    else:
+        assert v["province_name"].nunique() > 1
+    assert p.spent <= p.budget * (1 + 1e-9)
+    assert p.people_covered == pytest.approx(300 * v["covered"].sum())
+    assert p.people_covered == pytest.approx(p.site_plan.recompute_people())
+    # villages also reported without electricity must be covered first and have no grid power
+    no_power = set(register.loc[register["status"] == "no_electricity", "commune_code"] + "|"
+                   + register.loc[register["status"] == "no_electricity", "village"])
+    keyed = v["commune_code"] + "|" + v["village_name"]
+    assert (v["must_cover"] == keyed.isin(no_power)).all() and v["must_cover"].any()
+    assert (~v.loc[v["must_cover"], "has_power"]).all()
+    rows = p.costs.loc[["demand_data", "demand_location", "village_population"]]
+    assert OBSERVED_TEXT in rows["source"].iloc[0] and "placed at the commune" in rows["source"].iloc[1]
+    assert rows.loc["village_population", "value"] == 300
+
+
+def test_plan_unknown_villages_word(communes):
+    with pytest.raises(InputError, match="unknown villages"):
+        plan("observed", communes=communes, budget="1 tỷ")
+
+
+def test_cli_reported(monkeypatch, tmp_path, register, capsys):
+    out = tmp_path / "out"
+    code = _cli(monkeypatch, ["--budget", "1 tỷ", "--province", "Tuyên Quang", "--villages", "reported",
+                              "--village-population", "200", "--reps", "0", "--out", str(out)])
+    assert code == 0 and {f.name for f in out.iterdir()} == FILES
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert not manifest["contains_modeled_data"]
+    assert OBSERVED_TEXT in manifest["notes"][0] and "200 people assumed" in manifest["notes"][0]
+    sheets = pd.read_excel(out / "plan.xlsx", sheet_name=None)
+    summary = sheets["summary"].set_index("key")["value"]
+    assert OBSERVED_TEXT in summary["summary"] and "modeled" not in " ".join(map(str, summary)).lower()
+    assert "data" not in sheets["interventions"].columns  # the modeled mark is not there
+    assumptions = sheets["assumptions"].set_index("item")
+    assert assumptions.loc["village_population", "value"] == 200
+    assert "placed at the commune" in assumptions.loc["demand_location", "source"]
+    layer = gpd.read_file(out / "plan.gpkg", layer="villages").set_index("village_id")
+    assert layer.index.isin(register.index).all() and (layer["data_source"].str.startswith(OBSERVED_TEXT)).all()
+    assert _cli(monkeypatch, ["--budget", "1 tỷ", "--village-population", "200", "--out", str(tmp_path / "o2")]) == 2
+    assert not (tmp_path / "o2").exists()

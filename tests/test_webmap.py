@@ -376,3 +376,125 @@ def test_province_click_and_download(browser, page, table):
                                    "e.getAttribute('aria-label') || (e.labels && e.labels.length ? e.labels[0].textContent : e.textContent))")
     assert all(label and label.strip() for label in labels)
     _no_console_errors(driver)
+
+
+# ------------------------------------------------------------------ reported villages (observed register)
+
+@pytest.fixture(scope="module")
+def register():
+    """The real register, with a hostile quote and a URL that must not become a link."""
+    reg = divide.reported_villages().copy()
+    reg.loc["r0002", "quote"] = EVIL
+    reg.loc["r0003", "url"] = "javascript:alert(1)"
+    return reg
+
+
+@pytest.fixture(scope="module")
+def reported_table(communes):
+    """Tuyên Quang (most reports) and Lai Châu, labelled modeled like the atlas's table."""
+    t = communes[communes["province_code"].isin(["08", "12"])].copy()
+    t.attrs["modeled"] = True
+    return t
+
+
+@pytest.fixture(scope="module")
+def reported_page(reported_table, register, tmp_path_factory):
+    return interactive_map(reported_table, tmp_path_factory.mktemp("rv") / "rv.html", layers=("population", "urban_rural"),
+                           lang="en", reported=register)
+
+
+def _expected_reports(register, table):
+    codes = register["commune_code"]
+    return register[codes.notna() & codes.isin(table.index)].sort_index()
+
+
+def _data_block(page):
+    text = page.read_text(encoding="utf-8")
+    return text, json.loads(re.search(r'<script type="application/json" id="data">(.*?)</script>', text, re.S).group(1))
+
+
+def test_reported_markers_in_the_page(reported_page, reported_table, register, page):
+    text, data = _data_block(reported_page)
+    expected = _expected_reports(register, reported_table)
+    assert 50 < len(expected) < len(register)  # other provinces' reports and unmatched ones are left out
+    assert text.count('class="rv"') == len(expected) == len(data["reported"]["rows"])
+    rows = data["reported"]["rows"]
+    assert [r["id"] for r in rows] == expected.index.tolist()
+    codes = [str(reported_table.index[r["i"]]) for r in rows]
+    assert codes == expected["commune_code"].tolist()  # each marker on its own commune
+    assert rows[0]["date"] == expected["as_of"].iloc[0] and rows[0]["village"] == expected["village"].iloc[0]
+    # several reports of one commune: distinct offsets from the same representative point
+    same = [r for r in rows if r["i"] == rows[1]["i"]]
+    assert len(same) > 2 and len({(r["x"], r["y"]) for r in same}) == 1 and len({(r["dx"], r["dy"]) for r in same}) == len(same)
+    assert "<script>alert" not in text and text.count("<script") == 2
+    assert "reported (placed at the commune)" in text and 'id="reported-toggle" checked' in text
+    # the page without a register is untouched: no marker, no script or style for them
+    plain = page.read_text(encoding="utf-8")
+    assert "rv-" not in plain and "reported" not in plain and "circle" not in plain
+    with pytest.raises(InputError, match="lacks"):
+        interactive_map(reported_table, reported_page.parent / "x.html", reported=register.drop(columns="url"))
+
+
+def test_reported_in_headless_chromium(browser, reported_page, reported_table, register):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select
+
+    driver = browser
+    _open(driver, reported_page, len(reported_table))
+    expected = _expected_reports(register, reported_table)
+    marks = driver.find_elements(By.CSS_SELECTOR, "circle.rv")
+    assert len(marks) == len(expected) == driver.execute_script("return window.divideReported.count")
+    assert all(m.is_displayed() for m in marks[:5])
+    radius = float(marks[0].get_attribute("r"))
+    assert radius > 0
+    legend = driver.find_element(By.ID, "legend").text
+    assert f"reported (placed at the commune) ({len(expected)})" in legend and "no or weak signal" in legend
+    # hover a marker: its village, "reported" and its date, publisher and quote; never "modeled"
+    k = expected.index.get_loc("r0002")
+    ActionChains(driver).move_to_element(marks[k]).perform()
+    tip = driver.find_element(By.ID, "tip")
+    assert tip.is_displayed()
+    lines = tip.text.splitlines()
+    assert lines[0] == expected.loc["r0002", "village"] and lines[1] == f"reported · {expected.loc['r0002', 'as_of']}"
+    assert expected.loc["r0002", "publisher"] in tip.text and EVIL in tip.text
+    assert LABEL not in tip.text and "modeled" not in tip.text.lower()
+    assert driver.execute_script("return document.querySelectorAll('#tip script').length") == 0
+    # focus another one with the keyboard: same tooltip; Enter opens its commune's panel with the reports
+    driver.execute_script("arguments[0].focus()", marks[0])
+    assert tip.is_displayed() and tip.text.splitlines()[0] == expected["village"].iloc[0]
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    panel = driver.find_element(By.ID, "panel")
+    assert panel.is_displayed()
+    code = expected["commune_code"].iloc[0]
+    assert driver.find_element(By.ID, "panel-name").text == reported_table.loc[code, "commune_name"]
+    section = driver.find_element(By.CSS_SELECTOR, "#panel .rv-panel")
+    here = expected[expected["commune_code"] == code]
+    assert f"Reported in public pages (observed) ({len(here)})" in section.text and "Not modeled" in section.text
+    links = section.find_elements(By.TAG_NAME, "a")
+    assert {a.get_attribute("href") for a in links} == set(here["url"])
+    assert all(a.text == a.get_attribute("href") for a in links)
+    ActionChains(driver).send_keys(Keys.ESCAPE).perform()
+    # the javascript: URL is text, not a link
+    bad = expected.loc["r0003", "commune_code"]
+    driver.execute_script("window.divideMap.openPanel(arguments[0])", reported_table.index.get_loc(bad))
+    section = driver.find_element(By.CSS_SELECTOR, "#panel .rv-panel")
+    assert "javascript:alert(1)" in section.text
+    assert all(not a.get_attribute("href").startswith("javascript") for a in section.find_elements(By.TAG_NAME, "a"))
+    ActionChains(driver).send_keys(Keys.ESCAPE).perform()
+    # markers keep their size on screen when zooming in; the legend survives a layer switch
+    width = marks[0].rect["width"]
+    driver.find_element(By.ID, "zoom-in").click()
+    assert float(marks[0].get_attribute("r")) < radius and abs(marks[0].rect["width"] - width) < 1
+    Select(driver.find_element(By.ID, "layer")).select_by_index(1)
+    assert "reported (placed at the commune)" in driver.find_element(By.ID, "legend").text
+    # the switch hides them, and shows them again
+    driver.find_element(By.ID, "reported-toggle").click()
+    assert not any(m.is_displayed() for m in marks)
+    assert "reported (placed at the commune)" not in driver.find_element(By.ID, "legend").text
+    driver.find_element(By.ID, "reported-toggle").click()
+    driver.find_element(By.ID, "reset").click()
+    _settled(driver)
+    assert marks[0].is_displayed() and abs(float(marks[0].get_attribute("r")) - radius) < 1e-6
+    _no_console_errors(driver)

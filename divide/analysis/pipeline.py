@@ -10,7 +10,9 @@ province is asked for or not), then keeps the province asked for:
 3. the urban–rural gap and inequality (:mod:`divide.analysis.gaps`);
 4. spatial patterns (LISA), typology, contiguous priority regions and
    priority tiers (:mod:`divide.analysis.hotspots`, :mod:`divide.analysis.typology`,
-   :mod:`divide.analysis.regions`, :mod:`divide.analysis.priority`).
+   :mod:`divide.analysis.regions`, :mod:`divide.analysis.priority`), national
+   (``priority_tier``, ``priority_rank``) and within each province
+   (``priority_tier_province``, ``priority_rank_province``).
 
 Nothing here draws or writes files: that is :mod:`divide.atlas`.
 """
@@ -40,6 +42,7 @@ ANALYSIS_COLUMNS = [
     "rank_national", "rank_province", "divide_tier", "rank_median", "rank_p05", "rank_p95", "values_filled",
     "divide_index_lisa", "type", "region_id",  # spatial patterns, typology, regions
     "priority_score", "priority_tier", "priority_rank",
+    "priority_rank_province", "priority_tier_province",  # the same order within each province
 ]
 
 
@@ -206,6 +209,8 @@ def analyse(
     True
     >>> sorted(a.communes["priority_tier"].dropna().unique().tolist())[:1]
     [1]
+    >>> int((a.communes["priority_tier_province"] == 1).sum())  # ranks 1-7 of 38: ceil(5 * 7 / 38) = 1
+    7
     """
     from divide.analysis.gaps import inequality, urban_rural_gap
     from divide.analysis.hotspots import contiguity_graph, spatial_patterns

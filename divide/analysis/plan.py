@@ -25,10 +25,11 @@ from divide import settings
 from divide._errors import InputError
 from divide.analysis.siting import SitePlan, budget_curve, plan_sites
 from divide.analysis.siting_model import coverage_sets, min_cover_cost
+from divide.geography.names import match_key
 from divide.provenance import carry, is_modeled, mark_modeled
 
 __all__ = ["plan", "VillagePlan", "parse_amount", "format_amount", "load_costs", "option_costs", "candidate_sites",
-           "COSTS_YAML", "TECHNOLOGIES"]
+           "COSTS_YAML", "TECHNOLOGIES", "reported_demand", "observed_assumptions", "spiral_offsets", "OBSERVED", "VILLAGE_POPULATION"]
 
 COSTS_YAML = settings.DATA_DIR / "costs.yaml"
 VILLAGES_MODELED = settings.MODELED_DIR / settings.MODELED_FILES["villages"]
@@ -313,7 +314,8 @@ class VillagePlan:
     curve : pandas.DataFrame
         The budget curve (:func:`divide.analysis.siting.budget_curve`, in ``currency``).
     costs : pandas.DataFrame
-        The cost items used (value, range, unit, currency, year, source), from :func:`load_costs`.
+        The cost items used (value, range, unit, currency, year, source), from :func:`load_costs`; for observed
+        demand also the rows of :func:`observed_assumptions`.
     site_plan : divide.analysis.siting.SitePlan
         The solver's result (``recompute_people()``, bound, gap, log).
     budget, spent, people_covered : float
@@ -324,8 +326,8 @@ class VillagePlan:
         Villages no option can serve within the budget (with their cheapest option's cost): a report.
     currency, objective, province : str
     radius_km : float
-    modeled : bool
-        Made from modeled villages: every output says so.
+    modeled, observed : bool
+        Made from modeled villages (every output says so); from the observed register (:func:`reported_demand`).
     log : dict
         Inputs, parameters, sizes, timings.
     """
@@ -347,6 +349,7 @@ class VillagePlan:
     radius_km: float
     modeled: bool
     log: dict = field(default_factory=dict)
+    observed: bool = False
 
     def summary(self, lang: str = "en") -> str:
         """One paragraph: budget, sites by technology, people, what remains.
@@ -362,6 +365,10 @@ class VillagePlan:
         f = lambda x: format_amount(x, self.currency, lang)  # noqa: E731
         left = int((~self.villages["covered"]).sum())
         label = f" [{mark_modeled(pd.DataFrame()).attrs['label']}]" if self.modeled else ""
+        if self.observed:
+            pop = _group(float(self.villages["population"].iloc[0]), 0, "." if vi else ",", "," if vi else ".")
+            label = f" [{OBSERVED[lang if vi else 'en']}; " + (f"giả định {pop} người/thôn]" if vi else
+                                                              f"{pop} people assumed per village]")
         if vi:
             people = _group(self.people_covered, 0, ".", ",")
             return (f"Ngân sách {f(self.budget)}: {len(self.interventions)} điểm ({techs}), chi {f(self.spent)}, "
@@ -381,6 +388,130 @@ def _default_villages(communes: Any) -> Any:
     villages, _ = read_villages(raw, communes=communes)
     villages.attrs["source_file"] = str(VILLAGES_MODELED)
     return mark_modeled(villages)
+
+
+# ------------------------------------------------------------------ observed demand: the register of reports
+
+#: What every output made from the register says about its demand.
+OBSERVED = {"en": "observed (reported in public pages), placed at the commune",
+            "vi": "dữ liệu quan sát (nêu trong các trang công khai), đặt tại xã"}
+#: Flat population assumed for a reported village (the register gives none), unless ``village_population``.
+VILLAGE_POPULATION = 300.0
+_SIGNAL = ("no_signal", "weak_signal")
+
+
+def spiral_offsets(n: int) -> np.ndarray:
+    """Offsets of ``n`` points sharing a place: the k-th ``sqrt(k)`` units out at k golden angles (about 1 apart).
+
+    Examples
+    --------
+    >>> spiral_offsets(3).round(3).tolist()
+    [[0.0, 0.0], [-0.737, 0.675], [0.124, -1.409]]
+    """
+    k = np.arange(int(n), dtype=float)
+    angle = k * math.pi * (3 - math.sqrt(5))
+    return np.column_stack([np.sqrt(k) * np.cos(angle), np.sqrt(k) * np.sin(angle)])
+
+
+def reported_demand(communes: Any, register: pd.DataFrame | None = None, *,
+                    village_population: float = VILLAGE_POPULATION, spacing_km: float = 1.0) -> Any:
+    """Villages without signal by the observed register (:func:`divide.reported_villages`), as planner demand.
+
+    A village (2025 commune and name by :func:`divide.geography.names.match_key`) is demand when its latest
+    signal report says ``no_signal`` or ``weak_signal`` (lists of "no or weak signal" are recorded as weak
+    signal; both are the gap to close); a ``covered`` report of the same date or later takes it out (ISO dates
+    as text; undated is oldest). Villages reported only without electricity are not demand (nothing is said of
+    their signal); a ``no_electricity`` report makes a village ``must_cover`` without grid power. Unmatched
+    reports and communes not in ``communes`` are left out. The register has no coordinates: villages sit at
+    their commune's representative point, ``spacing_km`` apart (:func:`spiral_offsets`); nor population:
+    each gets the flat ``village_population``, an assumption (the modeled layer is not mixed in).
+
+    Parameters
+    ----------
+    communes : geopandas.GeoDataFrame
+        The commune table (:func:`divide.load_communes`).
+    register : pandas.DataFrame or None
+        The register; default :func:`divide.reported_villages`.
+    village_population, spacing_km : float
+        People assumed per reported village (> 0); distance between reported villages of one commune.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Indexed by the ``report_id`` of each village's latest signal report (EPSG:4326): commune_code,
+        village_name, has_mobile_signal, has_power, has_fiber, population, must_cover, status, as_of,
+        publisher, url, report_ids (every report naming the village, ``;``-separated), data_source.
+
+    Examples
+    --------
+    >>> import divide
+    >>> d = reported_demand(divide.load_communes("Tuyên Quang"))
+    >>> bool(d["status"].isin(["no_signal", "weak_signal"]).all()), bool(d.index.isin(divide.reported_villages().index).all())
+    (True, True)
+    """
+    import geopandas as gpd
+
+    from divide.indicators.observed import reported_villages
+
+    if not (isinstance(village_population, (int, float)) and 0 < village_population < math.inf):
+        _fail(f"the village population must be > 0, got {village_population!r}", "--village-population", "e.g. 300")
+    reg = reported_villages() if register is None else register
+    if missing := [c for c in ("village", "commune_code", "status", "as_of", "publisher", "url") if c not in reg]:
+        _fail(f"the register lacks column(s) {missing}", "register", "pass divide.reported_villages()")
+    reg = reg[reg["commune_code"].notna() & reg["commune_code"].astype(str).isin(communes.index)].copy()
+    reg["_key"] = reg["commune_code"].astype(str) + "|" + reg["village"].map(match_key)
+    date = reg["as_of"].fillna(reg["published"]) if "published" in reg.columns else reg["as_of"]
+    if "covered_date" in reg.columns:
+        date = date.mask(reg["status"] == "covered", reg["covered_date"].fillna(date))
+    reg["_date"] = date.fillna("").astype(str)
+    no_power = set(reg.loc[reg["status"] == "no_electricity", "_key"])
+    signal = reg[reg["status"].isin((*_SIGNAL, "covered"))].assign(_covered=lambda t: t["status"] == "covered")
+    signal = signal.rename_axis("report_id").reset_index()
+    latest = signal.sort_values(["_key", "_date", "_covered", "report_id"], kind="stable").groupby("_key").tail(1)
+    latest = latest[~latest["_covered"]].sort_values("report_id")
+    named = reg.rename_axis("report_id").reset_index().groupby("_key")["report_id"].agg(lambda s: ";".join(sorted(s)))
+    must = latest["_key"].isin(no_power).to_numpy()
+    out = pd.DataFrame({
+        "commune_code": latest["commune_code"].astype(str).to_numpy(), "village_name": latest["village"].to_numpy(),
+        "has_mobile_signal": False, "has_power": ~must, "has_fiber": False, "population": float(village_population),
+        "must_cover": must, "status": latest["status"].to_numpy(), "as_of": latest["_date"].to_numpy(),
+        "publisher": latest["publisher"].to_numpy(), "url": latest["url"].to_numpy(),
+        "report_ids": named.reindex(latest["_key"]).to_numpy(), "data_source": OBSERVED["en"]},
+        index=pd.Index(latest["report_id"].to_numpy(), name="village_id"))
+    base = communes.geometry.to_crs(settings.PROJECTED_CRS).representative_point().reindex(out["commune_code"])
+    rank = out.groupby("commune_code").cumcount().to_numpy()  # by report_id: the first sits on the point
+    off = spiral_offsets(int(rank.max(initial=0)) + 1)[rank] * float(spacing_km) * 1e3
+    points = gpd.points_from_xy(base.x.to_numpy() + off[:, 0], base.y.to_numpy() + off[:, 1])
+    frame = gpd.GeoDataFrame(out, geometry=points, crs=settings.PROJECTED_CRS).to_crs(settings.GEOGRAPHIC_CRS)
+    frame.attrs = {"source_file": str(settings.REPORTED_VILLAGES_CSV), "observed": True,
+                   "village_population": float(village_population), "spacing_km": float(spacing_km)}
+    return frame
+
+
+def observed_assumptions(demand: Any) -> pd.DataFrame:
+    """Rows for a plan's assumptions sheet saying how observed demand was made (laid out like :func:`load_costs`).
+
+    Examples
+    --------
+    >>> import divide
+    >>> observed_assumptions(reported_demand(divide.load_communes("Tuyên Quang"))).index.tolist()
+    ['demand_data', 'demand_rule', 'demand_location', 'village_population']
+    """
+    a = demand.attrs
+    pop, km, n = float(demand["population"].iloc[0]), a.get("spacing_km", 1.0), len(demand)
+    reports = int(demand["report_ids"].str.count(";").sum()) + n
+    src = "data/observed/reported_villages.csv"
+    rows = {"demand_data": (math.nan, "", f"{OBSERVED['en']}: {n} villages from {reports} matched reports of "
+                            f"{src} (divide.reported_villages); not modeled"),
+            "demand_rule": (math.nan, "", "demand: latest signal report no_signal or weak_signal (a later 'covered' "
+                            "takes it out); must_cover, no grid power: also a no_electricity report"),
+            "demand_location": (km, "km between reported villages of one commune", "observed reports, placed at "
+                                "the commune: no coordinates in the register; its representative point, on a spiral"),
+            "village_population": (pop, "people per reported village", "assumption, flat: the register gives no "
+                                   "population; the modeled layer is not mixed into observed demand")}
+    return pd.DataFrame([{"item": k, "value": v, "low": v, "high": v, "unit": u, "currency": "none",
+                          "year": None, "source": s, "url": src, "date": None, "overridden": False}
+                         for k, (v, u, s) in rows.items()]).set_index("item")
 
 
 def _check_villages(villages: Any, path: str) -> Any:
@@ -473,12 +604,9 @@ def candidate_sites(demand_p: Any, radius_km: float, costs: pd.DataFrame, curren
     ----------
     demand_p : geopandas.GeoDataFrame
         Villages in a projected CRS with has_power, has_fiber (bool).
-    radius_km : float
-        Service radius of a 4G site.
-    costs : pandas.DataFrame
-        From :func:`load_costs`.
-    currency : {"VND", "USD"}
-    candidates : {"villages+grid", "villages"}
+    radius_km, costs, currency, candidates
+        Service radius of a 4G site (km); a :func:`load_costs` table; ``"VND"`` or ``"USD"``;
+        ``"villages+grid"`` or ``"villages"``.
 
     Returns
     -------
@@ -546,15 +674,17 @@ def _monte_carlo(demand_p: Any, cands: Any, costs: pd.DataFrame, rate_item: bool
 def plan(villages: Any = None, *, communes: Any, budget: Any, currency: str = "VND", costs: Any = None,
          objective: str = "people", radius_km: float = 5.0, province: str | None = None,
          candidates: str = "villages+grid", seed: int = settings.DEFAULT_SEED, mc_reps: int = 30,
-         curve_points: int = 20) -> VillagePlan:
+         curve_points: int = 20, village_population: float = VILLAGE_POPULATION) -> VillagePlan:
     """Plan which villages without mobile signal get a 4G site or a satellite terminal within a budget.
 
     Parameters
     ----------
-    villages : geopandas.GeoDataFrame or None
+    villages : geopandas.GeoDataFrame, "reported" or None
         Villages as returned by :func:`divide.read_villages` (commune_code, village_name, has_mobile_signal,
-        has_power, has_fiber, population, geometry; optionally a yes/no ``must_cover``). Default: the shipped
-        **modeled** layer (``data/modeled/villages_2025_modeled.gpkg``), and the plan is labelled modeled.
+        has_power, has_fiber, population, geometry; optionally a yes/no ``must_cover``). ``"reported"``: the
+        **observed** register (:func:`reported_demand`: "observed (reported in public pages), placed at the
+        commune", ``village_population`` people each). Default: the shipped **modeled** layer
+        (``data/modeled/villages_2025_modeled.gpkg``), and the plan is labelled modeled.
     communes : pandas.DataFrame
         The commune table (:func:`divide.load_communes`), for names and provinces.
     budget : float or str
@@ -566,15 +696,15 @@ def plan(villages: Any = None, *, communes: Any, budget: Any, currency: str = "V
         A user's cost YAML overriding items of ``data/costs.yaml``, or a table from :func:`load_costs`.
     objective : {"people", "leave_no_one_behind"}
         ``"leave_no_one_behind"``: first the villages without signal and without power (``must_cover``).
-    radius_km : float
-        Service radius of a 4G site.
-    province : str or None
-        Restrict to one province (name or code).
+    radius_km, province : float, str or None
+        Service radius of a 4G site; restrict to one province (name or code).
     candidates : {"villages+grid", "villages"}
         Candidate 4G sites: at the villages and on a grid of points near them, or at the villages only.
     seed, mc_reps, curve_points : int
         Seed and replications of the Monte Carlo over cost ranges (0: none); budgets on the curve (>= 20 in the
         outputs).
+    village_population : float
+        People assumed per village of the register (``villages="reported"``), which gives none.
 
     Returns
     -------
@@ -605,8 +735,11 @@ def plan(villages: Any = None, *, communes: Any, budget: Any, currency: str = "V
     table = costs if isinstance(costs, pd.DataFrame) else load_costs(costs)
     values = table["value"]
     rate = float(values["exchange_rate_vnd_per_usd"]) if currency == "VND" else 1.0
-    if villages is None:
-        villages = _default_villages(communes)
+    if observed := isinstance(villages, str):
+        if villages != "reported":
+            _fail(f"unknown villages {villages!r}", "--villages", "give 'reported', a village table or file, or none")
+        villages = reported_demand(communes, village_population=village_population)
+    villages = _default_villages(communes) if villages is None else villages
     path = str(villages.attrs.get("source_file") or "villages")
     villages = _check_villages(villages, path)
     demand = _demand(villages, communes, province, path)
@@ -632,33 +765,31 @@ def plan(villages: Any = None, *, communes: Any, budget: Any, currency: str = "V
     opts = option_costs(values, demand["has_power"].to_numpy(), demand["has_fiber"].to_numpy())
     cheapest = np.where(opts["satellite"] <= opts["4g"], "satellite",
                         np.where(demand["has_power"].to_numpy(), "4g_grid", "4g_solar"))
-    if mc_reps:
-        p_in, p_sat = _monte_carlo(demand_p, cands, table, True, currency, amount, objective, int(mc_reps), seed)
-    else:
-        p_in = p_sat = np.full(len(demand), np.nan)
+    p_in, p_sat = (_monte_carlo(demand_p, cands, table, True, currency, amount, objective, int(mc_reps), seed)
+                   if mc_reps else (np.full(len(demand), np.nan),) * 2)
     inter = _interventions(sp, cands, demand, cands["cost"].to_numpy())
-    out_v = demand.copy()
-    out_v["covered"] = sp.covered.to_numpy()
-    out_v["site"] = sp.assignments.reindex(demand.index).to_numpy()
-    out_v["technology"] = cands["technology"].reindex(out_v["site"]).to_numpy()
-    out_v["cheapest_option"] = cheapest
-    out_v["cheapest_cost"] = np.minimum(opts["satellite"], opts["4g"]) * rate
-    out_v["p_in_plan"] = p_in
-    out_v["p_satellite_cheapest"] = p_sat
-    out_v = carry(demand, out_v)
+    site = sp.assignments.reindex(demand.index).to_numpy()
+    out_v = carry(demand, demand.assign(
+        covered=sp.covered.to_numpy(), site=site, technology=cands["technology"].reindex(site).to_numpy(),
+        cheapest_option=cheapest, cheapest_cost=np.minimum(opts["satellite"], opts["4g"]) * rate, p_in_plan=p_in,
+        p_satellite_cheapest=p_sat))
     unreach = out_v.loc[out_v["cheapest_cost"] > amount, ["village_name", "commune_name", "province_name",
                                                           "cheapest_option", "cheapest_cost"]]
     sites = sp.chosen.assign(people_new=sp.marginal_people.to_numpy()).to_crs(settings.GEOGRAPHIC_CRS)
     if modeled:
         for t in (inter, out_v, sites, curve):
             mark_modeled(t)
-    log = {"villages": path, "modeled": modeled, "demand": len(demand), "candidates": len(cands),
+    log = {"villages": path, "modeled": modeled, "observed": observed, "demand": len(demand),
+           "candidates": len(cands),
            "must_cover": int(demand["must_cover"].astype(bool).sum()) if demand["must_cover"].dtype == bool else None,
            "mc_reps": int(mc_reps), "seed": int(seed), "rate_vnd_per_usd": float(values["exchange_rate_vnd_per_usd"]),
            "seconds": {"prepare": round(t_prep, 3), "solve": round(t_solve, 3), "curve": round(t_curve, 3),
                        "total": round(time.perf_counter() - t0, 3)},
            "solver": {"gap": sp.gap, "bound": sp.bound, "solver": sp.solver, "status": sp.log.get("status")}}
+    if observed:
+        table = pd.concat([table, observed_assumptions(demand)])
     return VillagePlan(interventions=inter, villages=out_v, sites=sites, curve=curve, costs=table, site_plan=sp,
                        budget=amount, spent=sp.spent, people_covered=sp.people_covered,
                        budget_to_cover_all=float(cover_all), unreachable=unreach, currency=currency,
-                       objective=objective, province=province, radius_km=float(radius_km), modeled=modeled, log=log)
+                       objective=objective, province=province, radius_km=float(radius_km), modeled=modeled, log=log,
+                       observed=observed)

@@ -48,6 +48,19 @@ number is drawn: the order does not depend on any seed.
   [60, 80), 3 for [40, 60), 4 for [20, 40), 5 below 20; independent of the
   other communes.
 
+Within the province
+-------------------
+``priority_rank_province`` and ``priority_tier_province`` apply the same
+rules inside each province (``province_code`` from the table or else from
+``communes``): the rank orders the communes of one province by score, ties to
+the smaller ``commune_code``; under ``"quintile"`` the tier is
+``ceil(5 × rank_province / n_province)`` (Lai Châu's 38 communes: ranks 1–7
+are tier 1, since 5 × 8 / 38 > 1); under ``"bands"`` it equals the national
+tier (bands do not depend on the other communes). A province's planner reads
+these to know where to start in the province; the national ``priority_rank``
+and ``priority_tier`` stay beside them. Without a ``province_code`` the two
+columns are left out.
+
 Units without an index (Hoàng Sa, Trường Sa: no population) get missing
 values everywhere (score NaN, tier and rank ``<NA>``).
 
@@ -62,6 +75,9 @@ Examples
 [40.0, 19.99, 8.67, 68.66]
 >>> p["priority_rank"].tolist(), p["priority_tier"].tolist()
 ([1, 2], [3, 5])
+>>> t["province_code"] = ["01", "02"]  # one commune per province: each is first in its province
+>>> priority(t)[["priority_rank_province", "priority_tier_province"]].values.tolist()
+[[1, 5], [1, 5]]
 """
 
 from __future__ import annotations
@@ -79,13 +95,16 @@ from divide.provenance import carry
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
-__all__ = ["priority", "DEFAULT_WEIGHTS", "TIER_BANDS"]
+__all__ = ["priority", "DEFAULT_WEIGHTS", "TIER_BANDS", "PROVINCE_COLUMNS"]
 
 #: Weights of the three parts (normalised to sum to 1).
 DEFAULT_WEIGHTS = {"need": 0.5, "reach": 0.3, "ease": 0.2}
 
 #: Lower score bound of tiers 1–4 under ``tiers="bands"`` (tier 5 below the last).
 TIER_BANDS = (80.0, 60.0, 40.0, 20.0)
+
+#: Columns of the order within each province (added when the province of each commune is known).
+PROVINCE_COLUMNS = ("priority_rank_province", "priority_tier_province")
 
 _REQUIRED = ("divide_index", "population", "villages_no_signal", "villages_no_power", "remoteness_km")
 
@@ -115,6 +134,38 @@ def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
                          fix="e.g. weights={'need': 0.5, 'reach': 0.3, 'ease': 0.2}")
     total = sum(full.values())
     return {k: v / total for k, v in full.items()}
+
+
+def _province_of(table: pd.DataFrame, communes: pd.DataFrame | None) -> pd.Series | None:
+    if "province_code" in table.columns:
+        return table["province_code"].astype("string")
+    if communes is not None and "province_code" in communes.columns:
+        return communes["province_code"].reindex(table.index).astype("string")
+    return None
+
+
+def _ranked(score: np.ndarray, codes: np.ndarray, groups: list[np.ndarray], tiers: str,
+            index: pd.Index) -> tuple[pd.Series, pd.Series]:
+    """Rank (1 = first: score desc, then code asc) and tier within each group (boolean masks of finite scores)."""
+    rank = pd.Series(pd.NA, index=index, dtype="Int64")
+    tier = pd.Series(pd.NA, index=index, dtype="Int64")
+    for rows in groups:
+        n = int(rows.sum())
+        if not n:
+            continue
+        s = score[rows]
+        order = np.lexsort((codes[rows], -np.round(s, 9)))  # score desc, then code asc
+        r = np.empty(n, dtype=int)
+        r[order] = np.arange(1, n + 1)
+        rank[rows] = r
+        if tiers == "quintile":
+            t = np.ceil(5.0 * r / n).astype(int)
+        else:
+            t = np.full(n, 5)
+            for level, bound in zip((4, 3, 2, 1), TIER_BANDS[::-1]):
+                t[s >= bound] = level
+        tier[rows] = t
+    return rank, tier
 
 
 def priority(
@@ -150,7 +201,9 @@ def priority(
         ``reach_villages``, ``people_affected``, ``difficulty``, ``ease``,
         ``need_contribution``, ``reach_contribution``, ``ease_contribution``,
         ``priority_score``, ``priority_rank`` (Int64, 1 = first),
-        ``priority_tier`` (Int64, 1–5). ``attrs``: ``weights``, ``tiers``,
+        ``priority_tier`` (Int64, 1–5), and, when ``province_code`` is known,
+        ``priority_rank_province`` and ``priority_tier_province`` (the same
+        rules within each province). ``attrs``: ``weights``, ``tiers``,
         ``rule`` and ``modeled`` (carried from ``table``).
 
     Examples
@@ -200,29 +253,20 @@ def priority(
     out["priority_score"] = out["need_contribution"] + out["reach_contribution"] + out["ease_contribution"]
 
     score = out["priority_score"].to_numpy(dtype=float)
+    codes = np.asarray(table.index.astype(str))
     valid = np.isfinite(score)
-    rank = pd.Series(pd.NA, index=table.index, dtype="Int64")
-    tier = pd.Series(pd.NA, index=table.index, dtype="Int64")
-    if valid.any():
-        codes = np.asarray(table.index.astype(str))[valid]
-        order = np.lexsort((codes, -np.round(score[valid], 9)))  # score desc, then code asc
-        r = np.empty(valid.sum(), dtype=int)
-        r[order] = np.arange(1, valid.sum() + 1)
-        rank[valid] = r
-        n = int(valid.sum())
-        if tiers == "quintile":
-            t = np.ceil(5.0 * r / n).astype(int)
-        else:
-            s = score[valid]
-            t = np.full(n, 5)
-            for level, bound in zip((4, 3, 2, 1), TIER_BANDS[::-1]):
-                t[s >= bound] = level
-        tier[valid] = t
-    out["priority_rank"] = rank
-    out["priority_tier"] = tier
+    out["priority_rank"], out["priority_tier"] = _ranked(score, codes, [valid], tiers, table.index)
+    province = _province_of(table, communes)
+    if province is not None:  # the same order within each province
+        groups = province.to_numpy(dtype=object)
+        known = valid & province.notna().to_numpy()
+        masks = [known & (groups == code) for code in sorted(set(groups[known]))]
+        out["priority_rank_province"], out["priority_tier_province"] = _ranked(score, codes, masks, tiers,
+                                                                               table.index)
     out.attrs["weights"] = wts
     out.attrs["tiers"] = tiers
     out.attrs["rule"] = ("priority_score = w_need*need + w_reach*reach + w_ease*(100 - difficulty); rank by score "
                          "desc then commune_code; tiers " + ("by rank quintile" if tiers == "quintile" else
-                                                              "by bands 80/60/40/20"))
+                                                              "by bands 80/60/40/20")
+                         + "; the same within each province (priority_rank_province, priority_tier_province)")
     return carry(table, out, communes)

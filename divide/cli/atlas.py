@@ -18,7 +18,7 @@ from divide.cli.options import (
 __all__ = ["add_parser", "run", "ATLAS_FILES"]
 
 #: The files the atlas writes into its folder (none of them may be an input).
-ATLAS_FILES = ('communes.gpkg', 'communes.csv', 'priority_map.png', 'priority_map.pdf', 'priority_map.html', 'urban_rural_gap.png', 'tier1_communes.xlsx', 'brief.md', 'manifest.json')
+ATLAS_FILES = ('communes.gpkg', 'communes.csv', 'priority_map.png', 'priority_map.pdf', 'priority_map.html', 'urban_rural_gap.png', 'tier1_communes.xlsx', 'brief.md', 'brief.docx', 'manifest.json')
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -31,6 +31,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_seed(p)
     p.add_argument("--reps", type=number(integer=True, minimum=1, maximum=100_000), default=1000, metavar="N",
                    help="Monte Carlo replications of the rank intervals (default 1000)")
+    p.add_argument("--tiers", choices=("national", "province"), default=None,
+                   help="tiers of the province maps and tier1_communes.xlsx: national quintiles, or quintiles within "
+                        "the province (default: province with --province, national otherwise)")
     p.set_defaults(handler=run, out_kind="folder", out_files=ATLAS_FILES)
 
 
@@ -46,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         uncertainty_reps=args.reps,
         progress=progress_printer(args),
+        tiers=args.tiers,
     )
     say(args, f"wrote {len(result.files)} files to {result.out} in {result.seconds:.1f} s")
     for path in result.files:

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from divide._errors import InputError
-from divide.cli.options import number
+from divide.cli.options import number, progress_printer, say
 
 __all__ = ["add_parser", "run", "write_scores", "OUTPUT_SUFFIXES"]
 
@@ -112,10 +112,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--uncertainty must be 0 or more", where="--uncertainty", fix="write e.g. --uncertainty 1000")
     spec = _resolve_spec(args)
     code = admin.resolve_province(args.province) if args.province else None
-    say = (lambda m: None) if getattr(args, "quiet", False) else (lambda m: print(f"… {m}", file=sys.stderr,
-                                                                                  flush=True))
-
-    say(f"validating {args.file}")
+    step = progress_printer(args)
+    step(f"validating {args.file}")
     report = validate(args.file, columns=parse_mapping(args.columns), sheet=args.sheet, layer=args.layer,
                       convert_fractions=args.convert_fractions)
     if not report.usable:
@@ -135,13 +133,13 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"the file has no commune in province {code}", path=args.file, where="--province",
                          fix="choose a province the file covers, or leave --province out")
 
-    say(f"computing the divide index ({spec.name}, {len(table):,} communes)")
+    step(f"computing the divide index ({spec.name}, {len(table):,} communes)")
     result = compute_index(table, spec, communes=communes)
     scores = result.scores
     log: dict[str, Any] = {"command": "divide index", "file": str(args.file), "out": out.name,
                            "province": code, "index": result.log}
     if args.uncertainty:
-        say(f"Monte Carlo rank intervals ({args.uncertainty:,} replications)")
+        step(f"Monte Carlo rank intervals ({args.uncertainty:,} replications)")
         unc = index_uncertainty(table, spec, n=args.uncertainty, seed=args.seed, communes=communes)
         scores = scores.join(unc.ranks[["rank_median", "rank_p05", "rank_p95"]])
         ulog = {k: v for k, v in unc.log.items() if k != "index"}

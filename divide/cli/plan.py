@@ -21,8 +21,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--currency", choices=("VND", "USD"), default=None,
                    help="currency of the budget and of the outputs (default VND, or the one the amount names)")
     add_province(p)
-    p.add_argument("--villages", type=Path, metavar="FILE",
-                   help="your village file (read by divide.read_villages); default: the shipped modeled layer")
+    p.add_argument("--villages", metavar="FILE|reported",
+                   help="your village file (read by divide.read_villages), or 'reported': the observed register of "
+                        "villages reported without signal in public pages, placed at their commune (a file named "
+                        "'reported': give ./reported); default: the shipped modeled layer")
+    p.add_argument("--village-population", type=float, default=None, metavar="N",
+                   help="people assumed per reported village with --villages reported (the register gives none; "
+                        "default 300)")
     p.add_argument("--costs", type=Path, metavar="FILE", help="YAML overriding items of data/costs.yaml")
     p.add_argument("--objective", choices=("people", "leave_no_one_behind"), default="people",
                    help="people: most people covered; leave_no_one_behind: villages without signal and power first")
@@ -49,12 +54,13 @@ def _check_out(out: Path) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Plan, write plan.xlsx, plan.gpkg, plan_map.png, budget_curve.png and manifest.json; return the exit code."""
-    from divide.analysis.plan import VILLAGES_MODELED, load_costs, parse_amount, plan
+    from divide._errors import InputError
+    from divide.analysis.plan import OBSERVED, VILLAGE_POPULATION, VILLAGES_MODELED, load_costs, parse_amount, plan
     from divide.geography.communes import load_communes
     from divide.indicators.readers import read_villages
     from divide.present.plan_outputs import write_plan_outputs
     from divide.provenance import write_manifest
-    from divide.settings import DEFAULT_SEED
+    from divide.settings import DEFAULT_SEED, REPORTED_VILLAGES_CSV
 
     report = progress_printer(args)
     out = Path(args.out)
@@ -62,14 +68,20 @@ def run(args: argparse.Namespace) -> int:
     amount, currency = parse_amount(args.budget, args.currency)
     costs = load_costs(args.costs)
     communes = load_communes()
-    villages = None
-    if args.villages is not None:
+    reported = args.villages == "reported"
+    if args.village_population is not None and not reported:
+        raise InputError("--village-population is only for --villages reported", where="--village-population",
+                         fix="drop it: village files and the modeled layer carry their own population")
+    villages = "reported" if reported else None
+    if args.villages is not None and not reported:
         report(f"reading {args.villages}")
-        villages, _ = read_villages(args.villages, communes=communes)
+        villages, _ = read_villages(Path(args.villages), communes=communes)
         villages.attrs["source_file"] = str(args.villages)
     report("planning")
+    pop = VILLAGE_POPULATION if args.village_population is None else args.village_population
     vp = plan(villages, communes=communes, budget=amount, currency=currency, costs=costs, objective=args.objective,
-              radius_km=args.radius_km, province=args.province, seed=args.seed or DEFAULT_SEED, mc_reps=args.reps)
+              radius_km=args.radius_km, province=args.province, seed=args.seed or DEFAULT_SEED, mc_reps=args.reps,
+              village_population=pop)
     report("writing")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".plan-", dir=out.parent))
@@ -81,10 +93,14 @@ def run(args: argparse.Namespace) -> int:
         files = [f.replace(out / f.name) for f in files]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    inputs = [p for p in (args.villages, args.costs) if p is not None]
+    inputs = [Path(p) for p in (REPORTED_VILLAGES_CSV if reported else args.villages, args.costs) if p is not None]
     notes = [vp.summary("en")]
     if vp.modeled:
         notes.insert(0, "Made from the modeled village layer: not observed data.")
+    if vp.observed:
+        notes.insert(0, f"Demand: {OBSERVED['en']} (data/observed/reported_villages.csv), not modeled; the register "
+                        f"has no coordinates (each village at its commune's representative point) and no population "
+                        f"({pop:g} people assumed per village).")
     if len(vp.unreachable):
         notes.append(f"{len(vp.unreachable)} villages cannot be served within the budget (cheapest option "
                      "costs more): see plan.xlsx, sheet villages.")
@@ -93,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
                                "objective": args.objective, "radius_km": args.radius_km, "lang": args.lang,
                                "reps": args.reps, "seed": args.seed or DEFAULT_SEED,
                                "villages": str(args.villages or VILLAGES_MODELED),
+                               "village_population": pop if reported else None,
                                "costs": str(args.costs) if args.costs else "data/costs.yaml",
                                "exchange_rate_vnd_per_usd": vp.log["rate_vnd_per_usd"]},
                    modeled_inputs=[VILLAGES_MODELED] if vp.modeled else [], notes=notes)

@@ -60,6 +60,10 @@ _EXTRA_INFO: dict[str, tuple[str, str, str, str]] = {
                        "prio_score"),
     "priority_tier": ("priority tier (1 = act first)", "nhóm ưu tiên (1 = làm trước)", "1–5", "prio_tier"),
     "priority_rank": ("priority rank (1 = first)", "thứ tự ưu tiên (1 = đầu tiên)", "rank", "prio_rank"),
+    "priority_rank_province": ("priority rank within the province (1 = first in the province)",
+                               "thứ tự ưu tiên trong tỉnh (1 = đầu tiên trong tỉnh)", "rank", "prio_rkprv"),
+    "priority_tier_province": ("priority tier within the province (1 = act first in the province)",
+                               "nhóm ưu tiên trong tỉnh (1 = làm trước trong tỉnh)", "1–5", "prio_tprov"),
     "geometry": ("commune boundary (WGS 84)", "ranh giới xã (WGS 84)", "geometry", "geometry"),
 }
 

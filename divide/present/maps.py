@@ -14,7 +14,12 @@ whenever a mapped value is modeled.
 * :func:`class_breaks`: the class breaks, to share across maps (``breaks=``);
   it lives in :mod:`divide.present.style` with what the maps share with the
   interactive map.
-* :func:`map_categories`, :func:`map_priority`: categorical maps.
+* :func:`map_categories`, :func:`map_priority`: categorical maps;
+  :func:`map_priority` colours by the national tiers or by the tiers within
+  each province (``tiers="province"``), and can draw the villages reported
+  unserved in public pages (``reported=``).
+* :func:`reported_points`: those villages as points, at their commune's
+  representative point (the register has no coordinates).
 * :func:`map_urban_rural`: the official urban/rural classes.
 * :func:`plot_urban_rural_gap` (from :mod:`divide.present.charts`): urban and
   rural means per measure.
@@ -86,6 +91,8 @@ __all__ = [
     "choropleth",
     "map_categories",
     "map_priority",
+    "reported_points",
+    "REPORTED_COLOR",
     "plot_urban_rural_gap",
     "map_urban_rural",
 ]
@@ -100,6 +107,35 @@ SOURCE_LINE = (
 PAPER_SIZES = {"A4": (8.27, 11.69), "A3": (11.69, 16.54)}
 
 _NODATA_FACE, _NODATA_EDGE, _NODATA_HATCH = "#eeeeee", "#9a9a9a", "////"
+
+#: Colour of the reported villages (observed data): a blue, distinct from the red tiers and the grey no-data class.
+REPORTED_COLOR = "#1f5fbf"
+
+# Texts of the tiers within the province and of the reported villages ({where}: a province name or "each province").
+_MAP_TEXT = {
+    "en": {
+        "province_title": "Priority tiers within the province",
+        "province_legend": "Tiers within {where} (1 = act first in the province)",
+        "province_note": "Tiers within {where}: quintiles of the priority score in the province (national tiers in the table)",
+        "each_province": "each province",
+        "province_title_each": "Priority tiers within each province",
+        "reported": "Reported in public pages{dates} (commune location)",
+        "reported_note": ("Reported: villages named in public pages as without signal, weak signal or power "
+                          "(observed, not modeled), at their commune's location"),
+        "reported_source": "Reported villages: data/observed/reported_villages.csv (public pages, cited row by row).",
+    },
+    "vi": {
+        "province_title": "Nhóm ưu tiên trong tỉnh",
+        "province_legend": "Nhóm trong tỉnh {where} (1 = làm trước trong tỉnh)",
+        "province_note": "Nhóm trong tỉnh {where}: ngũ phân vị của điểm ưu tiên trong tỉnh (nhóm toàn quốc có trong bảng)",
+        "each_province": "từng tỉnh",
+        "province_title_each": "Nhóm ưu tiên trong từng tỉnh",
+        "reported": "Được báo cáo trên báo chí{dates} (vị trí của xã)",
+        "reported_note": ("Được báo cáo: thôn, bản được báo chí nêu là chưa có sóng, sóng yếu hoặc chưa có điện "
+                          "(số liệu quan sát, không phải mô phỏng), đặt tại vị trí của xã"),
+        "reported_source": "Thôn, bản được báo cáo: data/observed/reported_villages.csv (báo chí, trích dẫn từng dòng).",
+    },
+}
 
 
 # --------------------------------------------------------------------------- figure furniture
@@ -230,6 +266,9 @@ def choropleth(
     caption: str | None = None,
     sources: Sequence[str] | None = None,
     dpi: int = 300,
+    legend_title: str | None = None,
+    note: str | None = None,
+    reported: pd.DataFrame | None = None,
 ) -> Figure:
     """Map one column of a commune table, in classes or categories, ready to print.
 
@@ -275,6 +314,14 @@ def choropleth(
         Replace the automatic caption and source lines.
     dpi
         Resolution of PNG output (300 = print quality).
+    legend_title
+        Title of the legend; default the short meaning of the column.
+    note
+        A sentence added to the automatic caption.
+    reported
+        Reported villages to draw as points (:func:`reported_points`; observed
+        data, never marked modeled); the caption and source line say where
+        they come from.
 
     Returns
     -------
@@ -309,7 +356,8 @@ def choropleth(
     archipelagos = archipelago_rows(communes)
     national = len(archipelagos) > 0 and len(communes) > 500
     legend_inside = national
-    bottom = 0.085 if legend_inside else 0.16
+    extras = note is not None or (reported is not None and len(reported) > 0)  # more legend and caption lines
+    bottom = 0.085 if legend_inside else (0.19 if extras else 0.16)
     ax = fig.add_axes((0.03, bottom, 0.94, 0.925 - bottom))
     _fit(ax, full)
     edge_w = 0.08 if len(communes) > 800 else 0.25
@@ -382,6 +430,9 @@ def choropleth(
         handles += _draw_villages(ax, communes, villages, lang, scale)
     if labels:
         _label_communes(ax, communes, geoms, scale)
+    drawn_reports = reported is not None and len(reported) > 0
+    if drawn_reports:
+        handles += _draw_reported(ax, reported, lang, scale)
 
     # The archipelagos: always labelled where they are on the map.
     for code, row in archipelagos.iterrows():
@@ -395,12 +446,14 @@ def choropleth(
     fs = 7 * scale
     if legend_inside:
         leg = ax.legend(handles=handles, loc="center left", bbox_to_anchor=(0.0, 0.42), fontsize=fs,
-                        title=column_title(column, lang, short=True), title_fontsize=fs * 1.1, frameon=True,
+                        title=legend_title or column_title(column, lang, short=True), title_fontsize=fs * 1.1,
+                        frameon=True,
                         framealpha=0.95, edgecolor="#cccccc", prop={"family": FONT, "size": fs})
     else:
-        ncol = 1 if len(handles) <= 3 else (2 if len(handles) <= 8 else 3)
+        ncol = 1 if len(handles) <= 3 else (2 if len(handles) <= (6 if extras else 8) else 3)
         leg = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.04, bottom - 0.002), ncol=ncol,
-                         fontsize=fs, title=column_title(column, lang, short=True), title_fontsize=fs * 1.1, frameon=False,
+                         fontsize=fs, title=legend_title or column_title(column, lang, short=True),
+                         title_fontsize=fs * 1.1, frameon=False,
                          prop={"family": FONT, "size": fs}, alignment="left")
     leg.set_gid("legend")
     _scale_bar(ax, fs * 0.9, loc="lower left" if national else "lower right")
@@ -411,9 +464,15 @@ def choropleth(
         caption = f"{scheme_text}{with_data} {t['with_data']}"
         if n_nodata:
             caption += f"; {t['hatched']} ({fmt(n_nodata, 0, lang)})"
+        if note:
+            caption += f". {note}"
         if flag:
             caption += f". {LABEL}: {t['modeled_note']}."
+        if drawn_reports:
+            caption += f" {_MAP_TEXT[lang]['reported_note']}."
     src = list(sources) if sources is not None else default_sources(communes, flag, lang)
+    if drawn_reports and sources is None:
+        src.append(_MAP_TEXT[lang]["reported_source"])
     _draw_frame(fig, title=title or column_title(column, lang), subtitle=scope(communes, lang), modeled=flag,
                 caption=caption, sources=src, lang=lang, scale=scale)
     save_figure(fig, out, dpi)
@@ -470,6 +529,117 @@ def map_categories(communes: gpd.GeoDataFrame, column: str, **kwargs: Any) -> Fi
     return choropleth(communes, column, **kwargs)
 
 
+def reported_points(communes: gpd.GeoDataFrame, reported: bool | pd.DataFrame | None = True) -> gpd.GeoDataFrame:
+    """The villages reported unserved in public pages, as points at their commune's representative point.
+
+    The register (:func:`divide.reported_villages`) has no coordinates: each
+    village is placed at ``representative_point()`` of its 2025 commune (a
+    point inside the commune). Several villages of one commune are spread on
+    a sunflower spiral around that point (golden-angle steps, villages in name
+    order; no random draw), with steps of ``min(0.6 % of the map's extent,
+    12 % of the square root of the commune's area)`` metres in the projected
+    CRS, so that they stay apart on the map and near (normally inside) their
+    commune. The villages kept are those of
+    :func:`divide.analysis.model_check.unserved_villages` (latest report no
+    signal, weak signal or no electricity, not covered since) matched to a
+    commune of ``communes``.
+
+    Parameters
+    ----------
+    communes
+        The communes of the map (indexed by ``commune_code``).
+    reported
+        ``True`` for the shipped register, a register-like DataFrame
+        (``village``, ``commune_code``, ``status``, ``as_of``), or ``None`` /
+        ``False`` for none.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        In :data:`divide.settings.PROJECTED_CRS`, one row per village:
+        ``commune_code``, ``village``, ``status``, ``as_of``, ``reports`` and
+        the point. Empty when none lies in ``communes``. ``attrs["modeled"]``
+        is ``False`` (observed data).
+
+    Examples
+    --------
+    >>> import divide
+    >>> pts = reported_points(divide.load_communes("Tuyên Quang"))
+    >>> len(pts) > 50, pts.attrs["modeled"], bool(pts["commune_code"].duplicated().any())
+    (True, False, True)
+    >>> len(reported_points(divide.load_communes("Hà Nội")))
+    0
+    """
+    import geopandas as gpd
+
+    from divide.analysis.model_check import unserved_villages
+
+    columns = ["commune_code", "village", "status", "as_of", "reports"]
+    empty = gpd.GeoDataFrame({c: pd.Series(dtype="object") for c in columns}, geometry=gpd.GeoSeries(
+        [], crs=settings.PROJECTED_CRS))
+    empty.attrs["modeled"] = False
+    if reported is None or reported is False:
+        return empty
+    if reported is True:
+        from divide.indicators.observed import reported_villages
+
+        register = reported_villages()
+    elif isinstance(reported, pd.DataFrame):
+        register = reported
+    else:
+        raise InputError(f"reported must be True, None or a register DataFrame, got {type(reported).__name__}",
+                         where="reported", fix="pass reported=True for divide.reported_villages()")
+    villages = unserved_villages(register)
+    villages = villages[villages["commune_code"].isin(communes.index.astype(str))]
+    if villages.empty:
+        return empty
+    villages = villages.sort_values(["commune_code", "village"], kind="stable").reset_index(drop=True)
+    geoms = communes.geometry.copy()
+    geoms.index = geoms.index.astype(str)
+    inside = geoms.loc[villages["commune_code"].unique()]
+    anchors = inside.representative_point().to_crs(settings.PROJECTED_CRS)
+    areas = inside.to_crs(settings.PROJECTED_CRS).area
+    x0, y0, x1, y1 = geoms.to_crs(settings.PROJECTED_CRS).total_bounds
+    span = max(x1 - x0, y1 - y0)
+    xs, ys = np.empty(len(villages)), np.empty(len(villages))
+    for code, rows in villages.groupby("commune_code", sort=True).groups.items():
+        step = min(0.006 * span, 0.12 * math.sqrt(float(areas[code])))
+        k = len(rows)
+        for i, row in enumerate(rows):
+            radius = step * math.sqrt(i + 0.5) if k > 1 else 0.0
+            angle = i * math.pi * (3.0 - math.sqrt(5.0))  # the golden angle
+            xs[row] = anchors[code].x + radius * math.cos(angle)
+            ys[row] = anchors[code].y + radius * math.sin(angle)
+    out = gpd.GeoDataFrame(villages[columns], geometry=gpd.points_from_xy(xs, ys), crs=settings.PROJECTED_CRS)
+    out.attrs["modeled"] = False
+    return out
+
+
+def _date_range(dates: pd.Series) -> str:
+    years = sorted({str(d)[:4] for d in dates if str(d)[:4].isdigit()})
+    if not years:
+        return ""
+    return f", {years[0]}" if years[0] == years[-1] else f", {years[0]}–{years[-1]}"
+
+
+def _draw_reported(ax: Any, points: Any, lang: str, scale: float) -> list[Any]:
+    """The reported villages above the tiers and labels, with their legend entry (observed: never "modeled")."""
+    import matplotlib.patheffects as pe
+    from matplotlib.lines import Line2D
+
+    ax.scatter(points.geometry.x, points.geometry.y, s=14 * scale, marker="D", color=REPORTED_COLOR,
+               edgecolor="white", linewidth=0.5, zorder=16, gid="reported-villages")
+    if len(points) <= 40:  # a province map: each point names its village and the date of its report
+        for x, y, name, date in zip(points.geometry.x, points.geometry.y, points["village"], points["as_of"]):
+            text = f" {name}" + (f" ({str(date)[:7]})" if str(date) else "")
+            ax.text(x, y, text, fontsize=4.2 * scale, va="center", ha="left", zorder=17, family=FONT,
+                    color=REPORTED_COLOR, gid="reported-label",
+                    path_effects=[pe.withStroke(linewidth=1.2, foreground="white")])
+    label = _MAP_TEXT[lang]["reported"].format(dates=_date_range(points["as_of"]))
+    return [Line2D([], [], marker="D", linestyle="", color=REPORTED_COLOR, markeredgecolor="white",
+                   label=f"{label} ({fmt(len(points), 0, lang)})")]
+
+
 def map_priority(
     communes: gpd.GeoDataFrame,
     *,
@@ -483,10 +653,42 @@ def map_priority(
     orientation: str | None = None,
     modeled: bool | None = None,
     dpi: int = 300,
+    tiers: str = "national",
+    reported: bool | pd.DataFrame | None = None,
 ) -> Figure:
-    """Map the priority tiers (``priority_tier``, tier 1 = act first, darkest) with province outlines.
+    """Map the priority tiers (tier 1 = act first, darkest) with province outlines.
 
     Province maps (at most 200 communes) label the communes by default.
+
+    Parameters
+    ----------
+    communes
+        Commune table with ``priority_tier`` (and ``priority_tier_province``
+        for ``tiers="province"``), e.g. :attr:`divide.Analysis.communes`.
+    provinces, lang, out, title, villages, labels, paper, orientation, modeled, dpi
+        As in :func:`choropleth`.
+    tiers
+        ``"national"`` colours by ``priority_tier`` (quintiles of the
+        country); ``"province"`` by ``priority_tier_province`` (quintiles
+        within each province), and the title, legend and caption say so
+        (title "Priority tiers within the province" / "Nhóm ưu tiên trong
+        tỉnh", legend "Tiers within Lai Châu" / "Nhóm trong tỉnh Lai Châu").
+    reported
+        Villages reported unserved in public pages (:func:`reported_points`),
+        drawn as blue diamonds above the tiers, at their commune's location,
+        labelled "reported" with the years of the reports: ``True`` for the
+        shipped register, a register DataFrame, or ``None`` / ``False`` (the
+        default: off, so a map shows only what it is asked to; the atlas
+        turns it on for the province map of a province run). A province
+        without reports draws none. The layer is observed: its legend entry
+        never says modeled (the modeled mark stays for the tiers when they
+        are modeled).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The map; the reported villages are the collection with gid
+        ``"reported-villages"``.
 
     Examples
     --------
@@ -496,14 +698,33 @@ def map_priority(
     >>> fig = map_priority(lc, lang="vi")
     >>> fig.texts[0].get_text()
     'Nhóm ưu tiên can thiệp'
+    >>> lc["priority_tier_province"] = lc["priority_tier"]
+    >>> fig = map_priority(lc, tiers="province", reported=True)
+    >>> fig.texts[0].get_text(), fig.legends[0].get_title().get_text()
+    ('Priority tiers within the province', 'Tiers within Lai Châu (1 = act first in the province)')
     """
-    check_table(communes, "priority_tier")
+    if tiers not in ("national", "province"):
+        raise InputError(f"unknown tiers {tiers!r}", where="tiers", fix="use 'national' or 'province'")
+    lang = check_lang(lang)
+    check_table(communes, "priority_tier" if tiers == "national" else "priority_tier_province")
     if labels is None:
         labels = len(communes) <= 200
+    legend_title = note = None
+    if tiers == "province":
+        names = communes["province_name"].dropna().unique() if "province_name" in communes.columns else []
+        where = str(names[0]) if len(names) == 1 else _MAP_TEXT[lang]["each_province"]
+        texts = {k: v.format(where=where) for k, v in _MAP_TEXT[lang].items() if k.startswith("province_")}
+        title = title or texts["province_title" if len(names) == 1 else "province_title_each"]
+        legend_title, note = texts["province_legend"], texts["province_note"]
+        modeled = is_modeled(communes, modeled)
+        attrs = dict(communes.attrs)
+        communes = communes.assign(priority_tier=communes["priority_tier_province"])  # drawn as the tiers
+        communes.attrs = attrs
+    points = reported_points(communes, reported)
     return choropleth(communes, "priority_tier", categorical=True, lang=lang, out=out, provinces=provinces,
-                      title=title or TEXT[check_lang(lang)]["priority_title"], villages=villages, labels=labels,
-                      paper=paper, orientation=orientation, modeled=modeled, dpi=dpi)
-
+                      title=title or TEXT[lang]["priority_title"], villages=villages, labels=labels,
+                      paper=paper, orientation=orientation, modeled=modeled, dpi=dpi, legend_title=legend_title,
+                      note=note, reported=points if len(points) else None)
 
 
 def map_urban_rural(

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from divide.analysis.plan import TECHNOLOGIES, VillagePlan, format_amount
+from divide.analysis.plan import OBSERVED, TECHNOLOGIES, VillagePlan, format_amount
 from divide.provenance import LABEL, atomic_path
 
 __all__ = ["write_plan_xlsx", "write_plan_gpkg", "plot_plan_map", "plot_budget_curve", "write_plan_outputs",
@@ -33,6 +33,8 @@ _HEAD = {
 
 
 def _note(p: VillagePlan, lang: str) -> str:
+    if getattr(p, "observed", False):
+        return OBSERVED["vi" if lang == "vi" else "en"]
     return f"{LABEL}" if p.modeled else ("Dữ liệu của người dùng" if lang == "vi" else "user's village data")
 
 

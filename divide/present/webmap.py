@@ -8,8 +8,10 @@ a tooltip per commune (name, province, index, pillars, tiers, rank interval
 when those columns exist), a switch between layers (numeric columns in
 classes, categorical columns in categories), a legend, zoom and pan, a search
 box that ignores diacritics, a panel with every indicator of a commune, zoom
-to a province, and "Download this view" as CSV. The commune layer is the base
-map: there are no tiles. The page's template, style sheet and script are in
+to a province, and "Download this view" as CSV. Given the register of
+reported villages (observed), its reports are points marked "reported" with
+their date, placed at their commune. The commune layer is the base map: there
+are no tiles. The page's template, style sheet and script are in
 :mod:`divide.present.webmap_assets`.
 
 The data block is columnar (``fields`` and one list of values per commune),
@@ -51,7 +53,16 @@ from divide.geography.names import fold
 from divide.indicators.columns import column_meaning, column_title, column_unit
 from divide.indicators.schema import INDICATOR_NAMES
 from divide.present import style
-from divide.present.webmap_assets import SCRIPT, STYLE, TEMPLATE, ui_texts, units
+from divide.present.webmap_assets import (
+    REPORTED_SCRIPT,
+    REPORTED_STYLE,
+    SCRIPT,
+    STYLE,
+    TEMPLATE,
+    reported_texts,
+    ui_texts,
+    units,
+)
 from divide.provenance import LABEL, atomic_path, default_sources, is_modeled
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -220,6 +231,59 @@ def _province_control(provinces: list[str], ui: dict[str, str]) -> str:
             f'<option value="">{html.escape(ui["all_provinces"])}</option>{options}</select></label>')
 
 
+def _report_date(reg: pd.DataFrame) -> pd.Series:
+    """The date a report speaks of: coverage since ``covered_date``, else ``as_of``, else ``published``."""
+    blank = pd.Series(pd.NA, index=reg.index, dtype="object")
+    date = reg.get("as_of", blank).fillna(reg.get("published", blank))
+    covered = reg.get("covered_date", blank).where(reg["status"] == "covered")
+    return covered.fillna(date).fillna("").astype(str)
+
+
+def _reported_layer(reported: pd.DataFrame, communes: Any, g: Any, x0: float, y1: float, unit: float,
+                    lang: str) -> tuple[str, dict[str, Any]]:
+    """The markers of the matched reports (SVG) and their data block; offsets in screen pixels."""
+    import shapely
+
+    from divide.analysis.plan import spiral_offsets
+
+    missing = [c for c in ("village", "commune_code", "status", "publisher", "url") if c not in reported.columns]
+    if missing:
+        raise InputError(f"the register lacks column(s) {missing}", where="reported",
+                         fix="pass divide.reported_villages()")
+    texts = reported_texts(lang)
+    statuses = texts.pop("status")
+    codes = reported["commune_code"].astype("string")
+    reg = reported[codes.notna().to_numpy() & codes.isin(communes.index.astype(str)).fillna(False).to_numpy()]
+    reg = reg.sort_index(kind="stable")
+    unknown = sorted(set(reg["status"]) - set(statuses))
+    if unknown:
+        raise InputError(f"unknown report status(es) {unknown}", where="reported.status",
+                         fix="use " + ", ".join(statuses))
+    pos = communes.index.astype(str).get_indexer(reg["commune_code"].astype(str))
+    pts = shapely.point_on_surface(g.values[pos])
+    rank = pd.Series(pos).groupby(pos).cumcount().to_numpy()
+    off = spiral_offsets(int(rank.max(initial=0)) + 1)[rank] * 9.0  # screen pixels between neighbours
+    names = communes["commune_name"] if "commune_name" in communes.columns else communes.index.to_series()
+    dates = _report_date(reg)
+    rows, marks = [], []
+    for k, (rid, r) in enumerate(reg.iterrows()):
+        x, y = (shapely.get_x(pts[k]) - x0) / unit, (y1 - shapely.get_y(pts[k])) / unit
+        row = {"id": str(rid), "village": str(r["village"]), "i": int(pos[k]), "commune": str(names.iloc[pos[k]]),
+               "status": str(r["status"]), "date": dates.iloc[k], "publisher": _text(r["publisher"]),
+               "url": _text(r["url"]), "quote": _text(r.get("quote")), "x": round(float(x), 1),
+               "y": round(float(y), 1), "dx": round(float(off[k, 0]), 1), "dy": round(float(off[k, 1]), 1)}
+        rows.append(row)
+        label = f"{row['village']}, {statuses[row['status']][0]}, {texts['mark']} {row['date'] or texts['undated']}"
+        marks.append(f'<circle class="rv" data-k="{k}" cx="{x:.1f}" cy="{y:.1f}" r="0" fill="{statuses[row["status"]][1]}" '
+                     f'tabindex="0" role="button" aria-label="{html.escape(label, quote=True)}"/>')
+    svg = f'<g id="reported" aria-label="{html.escape(texts["legend"], quote=True)}">{"".join(marks)}</g>'
+    return svg, {"rows": rows, "status": statuses, "ui": texts}
+
+
+def _text(v: Any) -> str:
+    return "" if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else str(v)
+
+
 def interactive_map(
     communes: gpd.GeoDataFrame,
     out: str | Path,
@@ -230,6 +294,7 @@ def interactive_map(
     modeled: bool | None = None,
     tolerance: float | None = None,
     sources: Sequence[str] | None = None,
+    reported: pd.DataFrame | None = None,
 ) -> Path:
     """Write an offline interactive map of the communes as one self-contained HTML file.
 
@@ -238,7 +303,9 @@ def interactive_map(
     "Phường" prefix) and zooms to it; a panel with every indicator, rank,
     tier and source of a commune (click it, or Enter on it); zoom to a
     province; and "Download this view", a CSV (UTF-8 with BOM) of the
-    communes on screen. Everything works with the keyboard.
+    communes on screen. Everything works with the keyboard. Given the
+    register of reported villages, its matched reports are drawn as points
+    marked "reported" with their date (observed data, never marked modeled).
 
     Parameters
     ----------
@@ -262,6 +329,16 @@ def interactive_map(
         file is about 1.6 MB.
     sources
         Source lines; default :func:`divide.provenance.default_sources`.
+    reported
+        The register of reported villages (:func:`divide.reported_villages`):
+        each report matched to a commune of the map becomes a point at the
+        commune's representative point (reports sharing a commune a few
+        pixels apart, in ``report_id`` order; the legend says "reported
+        (placed at the commune)"). Hovering or focusing one shows the
+        village, status, date, publisher and quote; a commune's panel lists
+        its reports with their URLs as text links (nothing is loaded from
+        them); a "reported villages" switch hides them. Default: none, and
+        the page is as without this option.
 
     Returns
     -------
@@ -365,6 +442,13 @@ def interactive_map(
         "ui": ui,
         "nodata": "#e6e6e6",
     }
+    markers, toggle, style_text, script_text = "", "", STYLE, SCRIPT
+    if reported is not None:
+        markers, data["reported"] = _reported_layer(reported, communes, g, x0, y1, unit, lang)
+        toggle = (f'<label><input type="checkbox" id="reported-toggle" checked> '
+                  f'{html.escape(data["reported"]["ui"]["toggle"])}</label>')
+        style_text, script_text = STYLE + REPORTED_STYLE, SCRIPT + REPORTED_SCRIPT
+        src = data["sources"] = [*src, data["reported"]["ui"]["source_line"]]
     page_title = title or column_title(shown[0], lang, short=True)
     mark = f'<div id="modeled" role="note">{html.escape(LABEL)}</div>' if flag else ""
     options = "".join(f'<option value="{j}">{html.escape(s["title"])}</option>' for j, s in enumerate(specs))
@@ -374,7 +458,7 @@ def interactive_map(
            'patternTransform="rotate(45)"><rect width="8" height="8" fill="#eeeeee"/>'
            '<line x1="0" y1="0" x2="0" y2="8" stroke="#999" stroke-width="3"/></pattern></defs>'
            f'<g id="view"><g id="communes">{"".join(paths)}</g>{outline}{"".join(labels_svg)}'
-           '<path id="sel-mark"/><path id="focus-mark"/></g></svg>')
+           f'<path id="sel-mark"/><path id="focus-mark"/>{markers}</g></svg>')
     esc = {k: html.escape(ui[k], quote=True) for k in ("search_hint", "zoom_in", "zoom_out", "reset", "download",
                                                          "close", "hint", "keys")}
     page = TEMPLATE.format(
@@ -383,15 +467,15 @@ def interactive_map(
         subtitle=html.escape(style.scope(communes, lang)),
         mark=mark,
         search_label=html.escape(ui["search"], quote=True),
-        province_control=_province_control(province_list, ui),
+        province_control=_province_control(province_list, ui) + toggle,
         layer_label=html.escape(ui["layer"]),
         options=options,
         panel_label=html.escape(ui["panel"], quote=True),
         svg=svg,
         sources=html.escape(f"{ui['sources']}: " + " ".join(src)),
         data=json_for_script(data),
-        style=STYLE,
-        script=SCRIPT,
+        style=style_text,
+        script=script_text,
         **esc,
     )
     out = Path(out)

@@ -10,19 +10,29 @@ The script exposes ``window.divideMap`` (used by the tests, and handy from the b
 highlight it, open its panel), ``openPanel(i)``, ``closePanel()``, ``zoomProvince(name)``,
 ``reset()``, ``viewBox()``, ``idle()`` (no zoom animation running), ``inView()`` (row numbers of the
 communes in view) and ``viewCsv()`` (the text that "Download this view" saves).
+Given the register of reported villages, :data:`REPORTED_STYLE` and :data:`REPORTED_SCRIPT` follow (the
+markers, their tooltips, legend rows, panel section and switch; ``window.divideReported``); without it the
+page is exactly as before.
 """
 
 from __future__ import annotations
 
 import tomllib
 from importlib import resources
+from typing import Any
 
-__all__ = ["STYLE", "SCRIPT", "TEMPLATE", "ui_texts", "units"]
+__all__ = ["STYLE", "SCRIPT", "TEMPLATE", "REPORTED_STYLE", "REPORTED_SCRIPT", "ui_texts", "units", "reported_texts"]
 
 
 def _texts() -> dict[str, dict[str, list[str]]]:
     with resources.files("divide.present").joinpath("webmap.toml").open("rb") as fh:
         return tomllib.load(fh)
+
+
+def _section(name: str, lang: str) -> dict[str, str]:
+    """One table of ``webmap.toml`` in one language (``[English, Vietnamese, ...]`` values)."""
+    i = 1 if lang == "vi" else 0
+    return {k: v[i] for k, v in _texts()[name].items()}
 
 
 def ui_texts(lang: str) -> dict[str, str]:
@@ -33,8 +43,7 @@ def ui_texts(lang: str) -> dict[str, str]:
     >>> ui_texts("vi")["close"]
     'Đóng'
     """
-    i = 1 if lang == "vi" else 0
-    return {k: v[i] for k, v in _texts()["ui"].items()}
+    return _section("ui", lang)
 
 
 def units(lang: str) -> dict[str, str]:
@@ -45,8 +54,20 @@ def units(lang: str) -> dict[str, str]:
     >>> units("vi")["persons"], "text" in units("en")
     ('người', False)
     """
-    i = 1 if lang == "vi" else 0
-    return {k: v[i] for k, v in _texts()["units"].items()}
+    return _section("units", lang)
+
+
+def reported_texts(lang: str) -> dict[str, Any]:
+    """Texts of the reported-villages layer in one language, and ``"status"``: status -> [label, colour].
+
+    Examples
+    --------
+    >>> t = reported_texts("vi")
+    >>> t["legend"], t["status"]["no_signal"]
+    ('được báo cáo (đặt tại xã)', ['chưa có sóng di động', '#d62728'])
+    """
+    status = {k: [v[1 if lang == "vi" else 0], v[2]] for k, v in _texts()["reported_status"].items()}
+    return {**_section("reported", lang), "status": status}
 
 
 TEMPLATE = """<!DOCTYPE html>
@@ -637,5 +658,135 @@ SCRIPT = r"""
     viewBox: function () { return vb.slice(); }, idle: function () { return anim === null; }
   };
   document.body.setAttribute("data-ready", String(paths.length));
+})();
+"""
+
+# The reported-villages layer, added only when the map is given the register (a map without it is unchanged).
+# Marker radius and offsets (dx, dy: screen pixels) follow the zoom: reports of one commune stay apart.
+REPORTED_STYLE = """
+#map circle.rv { stroke: #fff; stroke-width: 1.2; vector-effect: non-scaling-stroke; cursor: pointer; }
+#map circle.rv:hover, #map circle.rv:focus { stroke: #000; stroke-width: 2; outline: none; }
+#map.rv-off #reported { display: none; }
+#legend .rv-legend .s { border-radius: 50%; width: 11px; }
+#legend.rv-off .rv-legend { display: none; }
+#panel .rv-panel li { margin: 3px 0; } #panel .rv-panel q { font-style: italic; }
+#panel .rv-panel a { word-break: break-all; }
+#panel .rv-note, #tip .rv-q { color: #444; font-size: 11.5px; }
+"""
+
+# Vanilla JavaScript, after SCRIPT: window.divideMap is there; names reach the page through textContent only.
+REPORTED_SCRIPT = r"""
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("data").textContent), rv = data.reported, t = rv.ui;
+  var svg = document.getElementById("map"), legend = document.getElementById("legend");
+  var tip = document.getElementById("tip"), body = document.getElementById("panel-body");
+  var toggle = document.getElementById("reported-toggle");
+  var marks = svg.querySelectorAll("circle.rv");
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined) { e.textContent = text; }
+    return e;
+  }
+  function dated(r) { return t.mark + " · " + (r.date || t.undated); }
+  function place() {  // radius and offsets in screen pixels, whatever the zoom
+    var vb = svg.getAttribute("viewBox").split(" ").map(Number), b = svg.getBoundingClientRect();
+    if (!b.width || !b.height) { return; }
+    var s = Math.max(vb[2] / b.width, vb[3] / b.height);
+    for (var i = 0; i < marks.length; i++) {
+      var m = marks[i], r = rv.rows[+m.getAttribute("data-k")];
+      m.setAttribute("cx", r.x + r.dx * s);
+      m.setAttribute("cy", r.y + r.dy * s);
+      m.setAttribute("r", 5 * s);
+    }
+  }
+  new MutationObserver(place).observe(svg, {attributes: true, attributeFilter: ["viewBox"]});
+  window.addEventListener("resize", place);
+
+  function showTip(k, x, y) {
+    var r = rv.rows[k];
+    tip.textContent = "";
+    tip.appendChild(el("div", "n", r.village));
+    tip.appendChild(el("div", "", dated(r)));
+    tip.appendChild(el("div", "", rv.status[r.status][0] + " · " + r.commune));
+    tip.appendChild(el("div", "", t.source + ": " + r.publisher));
+    if (r.quote) { tip.appendChild(el("div", "rv-q", "“" + r.quote + "”")); }
+    tip.style.display = "block";
+    var w = tip.offsetWidth, h = tip.offsetHeight;
+    tip.style.left = Math.max(0, x + 14 + w > window.innerWidth ? x - w - 10 : x + 14) + "px";
+    tip.style.top = Math.max(0, y + 14 + h > window.innerHeight ? y - h - 10 : y + 14) + "px";
+  }
+  function isMark(e) { return e && e.classList && e.classList.contains("rv"); }
+  function keyOf(e) { return +e.getAttribute("data-k"); }  // the marker's row in rv.rows
+  svg.addEventListener("mouseover", function (ev) { if (isMark(ev.target)) { showTip(keyOf(ev.target), ev.clientX, ev.clientY); } });
+  svg.addEventListener("mouseout", function (ev) { if (isMark(ev.target)) { tip.style.display = "none"; } });
+  svg.addEventListener("focusin", function (ev) {
+    if (!isMark(ev.target)) { return; }
+    var b = ev.target.getBoundingClientRect();
+    showTip(keyOf(ev.target), b.right, b.top);
+  });
+  svg.addEventListener("focusout", function (ev) { if (isMark(ev.target)) { tip.style.display = "none"; } });
+  var down = null;
+  svg.addEventListener("mousedown", function (ev) { down = [ev.clientX, ev.clientY]; });
+  function open(e) { window.divideMap.openPanel(rv.rows[keyOf(e)].i, e); }
+  svg.addEventListener("click", function (ev) {
+    if (isMark(ev.target) && (!down || Math.abs(ev.clientX - down[0]) + Math.abs(ev.clientY - down[1]) < 4)) { open(ev.target); }
+  });
+  svg.addEventListener("keydown", function (ev) {
+    if (isMark(ev.target) && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); open(ev.target); }
+  });
+
+  function addLegend() {  // the base script redraws the legend on a layer switch: add the markers again
+    if (legend.querySelector(".rv-legend")) { return; }
+    var box = el("div", "rv-legend"), seen = {};
+    rv.rows.forEach(function (r) { seen[r.status] = (seen[r.status] || 0) + 1; });
+    box.appendChild(el("div", "t", t.legend + " (" + rv.rows.length + ")"));
+    Object.keys(rv.status).forEach(function (s) {
+      if (!seen[s]) { return; }
+      var row = el("div", "r"), sw = el("span", "s");
+      sw.style.background = rv.status[s][1];
+      row.appendChild(sw);
+      row.appendChild(el("span", "", rv.status[s][0] + " (" + seen[s] + ")"));
+      box.appendChild(row);
+    });
+    legend.appendChild(box);
+  }
+  new MutationObserver(addLegend).observe(legend, {childList: true});
+
+  function addPanel() {  // the base script rebuilds the panel body: list the reports of its commune
+    if (body.querySelector(".rv-panel") || !body.firstChild) { return; }
+    var current = svg.querySelector('path.c[tabindex="0"]');
+    if (!current) { return; }
+    var i = +current.getAttribute("data-i"), list = rv.rows.filter(function (r) { return r.i === i; });
+    if (!list.length) { return; }
+    var sec = el("section", "rv-panel"), ul = el("ul");
+    sec.appendChild(el("h3", "", t.panel + " (" + list.length + ")"));
+    list.forEach(function (r) {
+      var li = el("li");
+      li.appendChild(el("strong", "", r.village));
+      li.appendChild(document.createTextNode(" — " + rv.status[r.status][0] + "; " + dated(r) + "; " + r.publisher + " "));
+      if (r.quote) { li.appendChild(el("q", "", r.quote)); }
+      li.appendChild(el("br"));
+      var web = /^https?:\/\//i.test(r.url), a = el(web ? "a" : "span", "", r.url);  // never javascript: etc.
+      if (web) { a.href = r.url; a.rel = "noopener noreferrer nofollow"; }
+      li.appendChild(a);
+      ul.appendChild(li);
+    });
+    sec.appendChild(ul);
+    sec.appendChild(el("div", "rv-note", t.note));
+    body.insertBefore(sec, body.lastChild);
+  }
+  new MutationObserver(addPanel).observe(body, {childList: true});
+
+  function show(on) {
+    svg.classList.toggle("rv-off", !on);
+    legend.classList.toggle("rv-off", !on);
+    if (toggle) { toggle.checked = on; }
+  }
+  if (toggle) { toggle.addEventListener("change", function () { show(toggle.checked); }); }
+  addLegend();
+  place();
+  window.divideReported = {count: marks.length, show: show, place: place};
 })();
 """

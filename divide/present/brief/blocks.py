@@ -10,7 +10,7 @@ from typing import Any
 from divide.present.brief.labels import Lang
 
 __all__ = ["Reference", "Figure", "Paragraph", "Table", "Image", "Section", "BriefContent", "FIGURE_COLUMNS",
-           "grouped"]
+           "grouped", "flat_refs"]
 
 #: Keys (in :mod:`divide.present.brief.labels`) of the columns of a table of figures.
 FIGURE_COLUMNS = ("c_figure", "c_value", "c_date", "c_status", "c_source")
@@ -49,11 +49,14 @@ class Paragraph:
 
 @dataclass
 class Table:
-    """A table whose last column is the source of each row (``row_refs``: the reference of each row)."""
+    """A table whose last column is the source of each row.
+
+    ``row_refs``: the reference of each row, or a tuple of them when a row rests on several sources.
+    """
 
     columns: list[str]
     rows: list[list[str]]
-    row_refs: list[int | None]
+    row_refs: list[int | tuple[int, ...] | None]
     caption: Paragraph | None = None
 
 
@@ -122,3 +125,20 @@ def grouped(blocks: Iterable[Any]) -> Iterator[Any]:
         yield b
     if figures:
         yield figures
+
+
+def flat_refs(refs: Iterable[int | tuple[int, ...] | None]) -> list[int]:
+    """Reference numbers in order, tuples opened and ``None`` dropped.
+
+    Examples
+    --------
+    >>> flat_refs([1, None, (2, 3)])
+    [1, 2, 3]
+    """
+    out: list[int] = []
+    for r in refs:
+        if isinstance(r, tuple):
+            out += [x for x in r if x is not None]
+        elif r is not None:
+            out.append(r)
+    return out

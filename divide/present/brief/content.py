@@ -16,7 +16,17 @@ import pandas as pd
 from divide._errors import InputError
 from divide._version import __version__
 from divide.indicators.columns import column_label
-from divide.present.brief.blocks import BriefContent, Figure, Image, Paragraph, Reference, Section, Table
+from divide.present.brief.blocks import BriefContent, Figure, Image, Paragraph, Section, Table
+from divide.present.brief.context import (
+    Context,
+    Refs,
+    fact_reference,
+    isnan,
+    num,
+    province_name,
+    signed,
+    smart,
+)
 from divide.present.brief.labels import (
     GAP_MEASURES,
     KEY_FACTS,
@@ -28,86 +38,12 @@ from divide.present.brief.labels import (
     Lang,
     t,
 )
-from divide.present.style import fmt
-from divide.provenance import GENERATOR_VERSION, LABEL
+from divide.provenance import LABEL
 
 __all__ = ["brief_content"]
 
 
-class _Refs:
-    """Reference registry: numbers in the order of first citation."""
-
-    def __init__(self) -> None:
-        self.items: dict[str, Reference] = {}
-
-    def add(self, key: str, text: str, url: str = "") -> int:
-        if key not in self.items:
-            self.items[key] = Reference(len(self.items) + 1, key, text, url)
-        return self.items[key].number
-
-
-
-# --------------------------------------------------------------------------------------------------------------
-# Number formatting
-# --------------------------------------------------------------------------------------------------------------
-
-
-def _isnan(x: Any) -> bool:
-    try:
-        return x is None or bool(pd.isna(x))
-    except (TypeError, ValueError):
-        return False
-
-
-def _num(x: Any, lang: Lang, decimals: int = 0) -> str:
-    """A number in the language's style (``1,234.5`` / ``1.234,5``); NaN gives ``—``."""
-    if _isnan(x):
-        return "—"
-    return fmt(float(x), decimals, lang)
-
-
-def _smart(x: float, lang: Lang) -> str:
-    """Up to two decimals, trailing zeros dropped (1.78, 18, 0.4014)."""
-    if _isnan(x):
-        return "—"
-    x = float(x)
-    decimals = 0 if x == int(x) else (4 if abs(x) < 1 else 2)
-    text = _num(x, lang, decimals)
-    if decimals:
-        sep = "," if lang == "vi" else "."
-        text = text.rstrip("0").rstrip(sep)
-    return text
-
-
-def _signed(x: Any, lang: Lang, decimals: int = 1) -> str:
-    if _isnan(x):
-        return "—"
-    return ("+" if float(x) > 0 else "") + _num(x, lang, decimals)
-
-
-# --------------------------------------------------------------------------------------------------------------
-# Building the content
-# --------------------------------------------------------------------------------------------------------------
-
-
-def _province_name(analysis: Any, code: str) -> str:
-    provinces = getattr(analysis, "provinces", None)
-    if provinces is not None and "province_name" in getattr(provinces, "columns", ()) and code in provinces.index:
-        return str(provinces.loc[code, "province_name"])
-    communes = analysis.communes
-    if "province_name" in communes.columns and "province_code" in communes.columns:
-        names = communes.loc[communes["province_code"].astype(str) == code, "province_name"]
-        if len(names):
-            return str(names.iloc[0])
-    try:
-        from divide.geography.communes import province_table
-
-        return str(province_table().loc[code, "province_name"])
-    except Exception:  # noqa: BLE001 - a name is a nicety; the code will do
-        return code
-
-
-def _fact_figures(lang: Lang, refs: _Refs, fact_ids: Sequence[str]) -> list[Figure]:
+def _fact_figures(lang: Lang, refs: Refs, fact_ids: Sequence[str]) -> list[Figure]:
     from divide.indicators.facts import cite_row, facts
 
     table = facts()
@@ -117,11 +53,7 @@ def _fact_figures(lang: Lang, refs: _Refs, fact_ids: Sequence[str]) -> list[Figu
             raise InputError(f"unknown fact id {fid!r} in the brief's key facts",
                              fix="list the ids with `divide facts`")
         row = table.loc[fid]
-        ref_text = cite_row(fid, table, lang)
-        original = str(row["source_document"])
-        if lang == "en" and original and original not in ref_text and row["status"] != "derived":
-            ref_text += f". Original title: {original}"  # readers search for the Vietnamese title
-        number = refs.add(f"fact:{ref_text}|{row['url']}", ref_text, str(row["url"]))  # one entry per document
+        number = fact_reference(fid, table, lang, refs)  # one entry per document
         vi_label, vi_period = KEY_FACTS.get(fid, (row["indicator"], row["period"]))
         if math.isnan(row["value"]):
             value = str(row["value_text"])
@@ -130,7 +62,7 @@ def _fact_figures(lang: Lang, refs: _Refs, fact_ids: Sequence[str]) -> list[Figu
             unit = UNITS_VI.get(unit, unit) if lang == "vi" else unit
             qualifier = QUALIFIERS[lang].get(row["qualifier"], "")
             sep = "" if unit.startswith("%") else " "
-            value = f"{qualifier}{_smart(row['value'], lang)}{sep}{unit}"
+            value = f"{qualifier}{smart(row['value'], lang)}{sep}{unit}"
         out.append(Figure(
             label=str(row["indicator"]) if lang == "en" else vi_label,
             value=value,
@@ -142,75 +74,6 @@ def _fact_figures(lang: Lang, refs: _Refs, fact_ids: Sequence[str]) -> list[Figu
     return out
 
 
-class _Ctx:
-    """What every builder needs: the language, the references, the data source."""
-
-    def __init__(self, analysis: Any, lang: Lang, refs: _Refs) -> None:
-        self.a = analysis
-        self.lang = lang
-        self.refs = refs
-        self.modeled = bool(getattr(analysis, "modeled", False))
-        self.source_name = str(getattr(analysis, "indicators_source", "") or "user table")
-        self.communes: pd.DataFrame = analysis.communes
-        code = getattr(analysis, "province", None)
-        self.province = None if code is None else str(code)
-        self.scope = t("vn", lang) if self.province is None else _province_name(analysis, self.province)
-
-    def t(self, key: str, **kw: Any) -> str:
-        return t(key, self.lang, **kw)
-
-    @property
-    def geo_ref(self) -> int:
-        return self.refs.add("divide:geography", self.t("ref_geo", version=__version__))
-
-    @property
-    def data_ref(self) -> int:
-        """Reference of the indicator data: the modeled dataset, or the user's file."""
-        if self.modeled:
-            seed = getattr(self.a, "seed", None)
-            text = self.t("ref_modeled", version=__version__, label=LABEL, generator=GENERATOR_VERSION,
-                          seed=seed if seed is not None else "—")
-            return self.refs.add("divide:modeled", text)
-        return self.refs.add("divide:user", self.t("ref_user", version=__version__, source=self.source_name))
-
-    @property
-    def data_source(self) -> str:
-        """Short source of a computed figure, with the modeled label when modeled."""
-        return LABEL if self.modeled else self.t("user_file", name=self.source_name)
-
-    @property
-    def status(self) -> str:
-        return STATUS_LABELS[self.lang]["modeled" if self.modeled else "computed"]
-
-    def computed(self, label: str, value: str, *, observed: bool = False) -> Figure:
-        """A figure computed by divide: from the boundary layer (``observed``) or from the indicators."""
-        if observed:
-            return Figure(label, value, self.t("geo_date"), STATUS_LABELS[self.lang]["computed"],
-                          self.t("computed_from", source=self.t("geo_layer")), self.geo_ref)
-        return Figure(label, value, self.t("geo_date"), self.status,
-                      self.t("computed_from", source=self.data_source), self.data_ref, modeled=self.modeled)
-
-    def missing(self, label: str, cols: Sequence[str]) -> Figure | None:
-        absent = [c for c in cols if c not in self.communes.columns]
-        if not absent:
-            return None
-        return Figure(label, self.t("missing_col", col=", ".join(absent)), "—", "—", "—", None)
-
-    def cited(self, text: str) -> Paragraph:
-        """A paragraph stating figures computed from the indicators: cited, and labelled when modeled."""
-        text = text.rstrip(" .")
-        if self.modeled:
-            text += f" ({LABEL})"
-        return Paragraph(text, (self.data_ref,))
-
-    def caption(self, what: str) -> Paragraph:
-        if self.modeled:
-            return Paragraph(self.t("caption_modeled", label=LABEL, what=self.t(what), ref="").rstrip(" ."),
-                             (self.data_ref,), caption=True)
-        return Paragraph(self.t("caption_user", source=self.t("user_file", name=self.source_name), ref="")
-                         .rstrip(" ."), (self.data_ref,), caption=True)
-
-
 def _weighted_mean(values: pd.Series, weights: pd.Series) -> float:
     ok = values.notna() & weights.notna() & (weights > 0)
     if not ok.any():
@@ -218,21 +81,21 @@ def _weighted_mean(values: pd.Series, weights: pd.Series) -> float:
     return float((values[ok] * weights[ok]).sum() / weights[ok].sum())
 
 
-def _computed_figures(ctx: _Ctx) -> list[Figure]:
+def _computed_figures(ctx: Context) -> list[Figure]:
     c = ctx.communes
     lang = ctx.lang
     out: list[Figure] = []
     pop = c["population"].sum(min_count=1) if "population" in c.columns else float("nan")
     out.append(ctx.computed(ctx.t("f_communes"),
-                            ctx.t("f_communes_v", n=_num(len(c), lang), pop=_num(pop, lang)), observed=True))
+                            ctx.t("f_communes_v", n=num(len(c), lang), pop=num(pop, lang)), observed=True))
     miss = ctx.missing(ctx.t("f_classes"), ["urban_rural"])
     if miss:
         out.append(miss)
     else:
         counts = c["urban_rural"].astype(str).value_counts()
         out.append(ctx.computed(ctx.t("f_classes"), ctx.t(
-            "f_classes_v", u=_num(counts.get("urban", 0), lang), r=_num(counts.get("rural", 0), lang),
-            s=_num(counts.get("special_zone", 0), lang)), observed=True))
+            "f_classes_v", u=num(counts.get("urban", 0), lang), r=num(counts.get("rural", 0), lang),
+            s=num(counts.get("special_zone", 0), lang)), observed=True))
     for key, col in (("f_no_signal", "villages_no_signal"), ("f_no_power", "villages_no_power")):
         miss = ctx.missing(ctx.t(key), [col, "villages_total"])
         if miss:
@@ -240,7 +103,7 @@ def _computed_figures(ctx: _Ctx) -> list[Figure]:
             continue
         n = c[col].sum(min_count=1)
         total = c["villages_total"].sum(min_count=1)
-        out.append(ctx.computed(ctx.t(key), ctx.t("f_villages_v", n=_num(n, lang), total=_num(total, lang))))
+        out.append(ctx.computed(ctx.t(key), ctx.t("f_villages_v", n=num(n, lang), total=num(total, lang))))
     gaps = _gap_rows(ctx)
     if gaps is not None and len(gaps):
         scope = "VN" if ctx.province is None else ctx.province
@@ -250,8 +113,8 @@ def _computed_figures(ctx: _Ctx) -> list[Figure]:
             widest = mine.loc[mine["difference"].abs().idxmax()]
             label = column_label(widest["measure"], lang)
             out.append(ctx.computed(ctx.t("f_widest"), ctx.t(
-                "f_widest_v", measure=label, urban=_num(widest["urban_mean"], lang, 1) + " %",
-                rural=_num(widest["rural_mean"], lang, 1) + " %")))
+                "f_widest_v", measure=label, urban=num(widest["urban_mean"], lang, 1) + " %",
+                rural=num(widest["rural_mean"], lang, 1) + " %")))
     miss = ctx.missing(ctx.t("f_index_ur"), ["divide_index", "urban_rural", "population"])
     if miss:
         out.append(miss)
@@ -259,23 +122,23 @@ def _computed_figures(ctx: _Ctx) -> list[Figure]:
         ur = c["urban_rural"].astype(str)
         urban = _weighted_mean(c.loc[ur == "urban", "divide_index"], c.loc[ur == "urban", "population"])
         rural = _weighted_mean(c.loc[ur == "rural", "divide_index"], c.loc[ur == "rural", "population"])
-        out.append(ctx.computed(ctx.t("f_index_ur"), ctx.t("f_index_ur_v", urban=_num(urban, lang, 1),
-                                                           rural=_num(rural, lang, 1))))
+        out.append(ctx.computed(ctx.t("f_index_ur"), ctx.t("f_index_ur_v", urban=num(urban, lang, 1),
+                                                           rural=num(rural, lang, 1))))
     ineq = getattr(ctx.a, "inequality", None)
     gini = _inequality_value(ineq, "divide_index", "gini", "none", "total")
-    if not _isnan(gini):
-        out.append(ctx.computed(ctx.t("f_gini"), _num(gini, lang, 3)))
+    if not isnan(gini):
+        out.append(ctx.computed(ctx.t("f_gini"), num(gini, lang, 3)))
     share = _inequality_value(ineq, "divide_index", "theil", "urban_rural", "between_share")
-    if not _isnan(share):
-        out.append(ctx.computed(ctx.t("f_theil"), _num(100 * share, lang, 1) + " %"))
+    if not isnan(share):
+        out.append(ctx.computed(ctx.t("f_theil"), num(100 * share, lang, 1) + " %"))
     miss = ctx.missing(ctx.t("f_tier1"), ["priority_tier"])
     if miss:
         out.append(miss)
     else:
         tier1 = c[pd.to_numeric(c["priority_tier"], errors="coerce") == 1]
         pop1 = tier1["population"].sum() if "population" in tier1.columns else float("nan")
-        out.append(ctx.computed(ctx.t("f_tier1"), ctx.t("f_communes_v", n=_num(len(tier1), lang),
-                                                          pop=_num(pop1, lang))))
+        out.append(ctx.computed(ctx.t("f_tier1"), ctx.t("f_communes_v", n=num(len(tier1), lang),
+                                                          pop=num(pop1, lang))))
     return out
 
 
@@ -292,7 +155,7 @@ def _inequality_value(ineq: Any, measure: str, statistic: str, grouping: str, co
 _GAP_COLUMNS = ("measure", "scope", "urban_mean", "rural_mean", "difference", "ratio")
 
 
-def _gap_rows(ctx: _Ctx) -> pd.DataFrame | None:
+def _gap_rows(ctx: Context) -> pd.DataFrame | None:
     gaps = getattr(ctx.a, "gaps", None)
     if not isinstance(gaps, pd.DataFrame) or not set(_GAP_COLUMNS) <= set(gaps.columns):
         return None
@@ -301,7 +164,7 @@ def _gap_rows(ctx: _Ctx) -> pd.DataFrame | None:
     return rows
 
 
-def _gap_section(ctx: _Ctx) -> Section:
+def _gap_section(ctx: Context) -> Section:
     section = Section(ctx.t("s_gap"))
     rows = _gap_rows(ctx)
     if rows is None or rows.empty:
@@ -315,12 +178,12 @@ def _gap_section(ctx: _Ctx) -> Section:
     for scope in scopes:
         part = rows[rows["scope"].astype(str) == scope]
         part = part.iloc[sorted(range(len(part)), key=lambda i: order[part["measure"].iloc[i]])]
-        name = t("vn", lang) if scope == "VN" else _province_name(ctx.a, scope)
+        name = t("vn", lang) if scope == "VN" else province_name(ctx.a, scope)
         for _, r in part.iterrows():
             table_rows.append([
                 name, column_label(r["measure"], lang),
-                _num(r["urban_mean"], lang, 1), _num(r["rural_mean"], lang, 1),
-                _signed(r["difference"], lang, 1), _num(r["ratio"], lang, 2),
+                num(r["urban_mean"], lang, 1), num(r["rural_mean"], lang, 1),
+                signed(r["difference"], lang, 1), num(r["ratio"], lang, 2),
                 ctx.data_source,
             ])
             row_refs.append(ctx.data_ref)
@@ -329,7 +192,7 @@ def _gap_section(ctx: _Ctx) -> Section:
     return section
 
 
-def _maps_section(ctx: _Ctx, maps: Mapping[str, str | Path] | None) -> Section:
+def _maps_section(ctx: Context, maps: Mapping[str, str | Path] | None) -> Section:
     section = Section(ctx.t("s_maps"))
     if not maps:
         section.blocks.append(Paragraph(ctx.t("maps_none")))
@@ -347,7 +210,7 @@ def _maps_section(ctx: _Ctx, maps: Mapping[str, str | Path] | None) -> Section:
     return section
 
 
-def _tier1_section(ctx: _Ctx, top: int) -> Section:
+def _tier1_section(ctx: Context, top: int) -> Section:
     section = Section(ctx.t("s_tier1"))
     c = ctx.communes
     lang = ctx.lang
@@ -363,7 +226,7 @@ def _tier1_section(ctx: _Ctx, top: int) -> Section:
     elif "divide_index" in tier1.columns:
         tier1 = tier1.sort_values("divide_index", ascending=False, kind="mergesort")
     shown = tier1.head(top)
-    section.blocks.append(ctx.cited(ctx.t("tier1_intro", n=_num(len(tier1), lang), k=_num(len(shown), lang), ref="")))
+    section.blocks.append(ctx.cited(ctx.t("tier1_intro", n=num(len(tier1), lang), k=num(len(shown), lang), ref="")))
     nc = ctx.t("not_computed")
 
     def col(name: str, fmt: Any) -> list[str]:
@@ -371,12 +234,12 @@ def _tier1_section(ctx: _Ctx, top: int) -> Section:
             return [nc] * len(shown)
         return [fmt(v) for v in shown[name]]
 
-    ranks = col("priority_rank", lambda v: _num(v, lang))
+    ranks = col("priority_rank", lambda v: num(v, lang))
     names = col("commune_name", str)
     provinces = col("province_name", str)
-    index = col("divide_index", lambda v: _num(v, lang, 1))
+    index = col("divide_index", lambda v: num(v, lang, 1))
     if {"rank_p05", "rank_p95"} <= set(shown.columns):
-        interval = [f"{_num(lo, lang)}–{_num(hi, lang)}" if not (_isnan(lo) or _isnan(hi)) else "—"
+        interval = [f"{num(lo, lang)}–{num(hi, lang)}" if not (isnan(lo) or isnan(hi)) else "—"
                     for lo, hi in zip(shown["rank_p05"], shown["rank_p95"])]
     else:
         interval = [nc] * len(shown)
@@ -433,8 +296,8 @@ def brief_content(
     if not isinstance(getattr(analysis, "communes", None), pd.DataFrame):
         raise InputError("the analysis has no commune table (attribute 'communes')",
                          fix="pass the result of divide.analysis.pipeline.analyse()")
-    refs = _Refs()
-    ctx = _Ctx(analysis, lang, refs)
+    refs = Refs()
+    ctx = Context(analysis, lang, refs)
     intro = [Paragraph(ctx.t("intro", ref="").rstrip(" ."), (ctx.geo_ref,))]
     if ctx.modeled:
         intro.append(Paragraph(ctx.t("intro_modeled", label=LABEL, ref="").rstrip(" ."), (ctx.data_ref,)))

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from divide._version import __version__
-from divide.present.brief.blocks import FIGURE_COLUMNS, Image, Paragraph, Section, Table, grouped
+from divide.present.brief.blocks import FIGURE_COLUMNS, Image, Paragraph, Section, Table, flat_refs, grouped
 from divide.present.brief.content import brief_content
 from divide.present.brief.labels import Lang, t
 from divide.present.brief.markdown import IMAGE_TYPES
@@ -41,8 +41,8 @@ def _h_inline(text: str) -> str:
     return re.sub(r"\*([^*]+)\*", r"<em>\1</em>", out)
 
 
-def _h_marks(refs: Iterable[int | None]) -> str:
-    return " ".join(f'<a class="ref" href="#ref-{r}">[{r}]</a>' for r in refs if r is not None)
+def _h_marks(refs: Iterable[Any]) -> str:
+    return " ".join(f'<a class="ref" href="#ref-{r}">[{r}]</a>' for r in flat_refs(refs))
 
 
 def _h_label(text: str) -> str:

@@ -44,7 +44,7 @@ GAP_MEASURES = ("fiber_households_pct", "fiber_villages_pct", "mobile_4g_pop_pct
 #: The measures that are shares (percentages).
 PCT_MEASURES = frozenset(m for m in GAP_MEASURES if m.endswith("_pct"))
 
-_T: dict[str, tuple[str, str]] = texts("brief")
+_T: dict[str, tuple[str, str]] = {**texts("brief"), **texts("brief_sections")}
 
 
 def t(key: str, lang: Lang, **kw: Any) -> str:

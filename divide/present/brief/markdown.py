@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from divide.present.brief.blocks import FIGURE_COLUMNS, Image, Paragraph, Section, Table, grouped
+from divide.present.brief.blocks import FIGURE_COLUMNS, Image, Paragraph, Section, Table, flat_refs, grouped
 from divide.present.brief.content import brief_content
 from divide.present.brief.labels import Lang, t
 
@@ -30,8 +30,8 @@ def _md_inline(text: str) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _marks(refs: Iterable[int | None]) -> str:
-    return " ".join(f"[{r}]" for r in refs if r is not None)
+def _marks(refs: Iterable[Any]) -> str:
+    return " ".join(f"[{r}]" for r in flat_refs(refs))
 
 
 def _md_blocks(blocks: Iterable[Any], level: int, lang: Lang, out: list[str]) -> None:

@@ -158,9 +158,8 @@ def run_atlas(
 
     t0 = time.perf_counter()
     stage("writing the interactive map (offline HTML)")
-    from divide.present.webmap import interactive_map
-
     from divide.indicators.observed import reported_villages
+    from divide.present.webmap import interactive_map
 
     files.append(interactive_map(communes, out / "priority_map.html", lang=lang, reported=reported_villages()))
     lap("interactive_map", t0)

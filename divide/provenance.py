@@ -252,6 +252,8 @@ def carry(source: Any, target: Any, *more: Any) -> Any:
     """
     modeled = any(is_modeled(s) if hasattr(s, "columns") else bool(getattr(s, "attrs", {}).get("modeled"))
                   for s in (source, *more) if s is not None)
+    if not hasattr(target, "attrs"):  # a dask collection: nothing to label until it is computed
+        return target
     target.attrs["modeled"] = modeled
     if modeled:
         target.attrs["label"] = LABEL
@@ -273,6 +275,8 @@ def is_modeled(table: pd.DataFrame, modeled: bool | None = None) -> bool:
     """
     if modeled is not None:
         return bool(modeled)
+    if not hasattr(table, "attrs"):  # a dask collection: lazy, and carries no label
+        return False
     if table.attrs.get("modeled"):
         return True
     if "source" in table.columns:

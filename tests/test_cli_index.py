@@ -23,7 +23,7 @@ def lai_chau_csv(tmp_path_factory):
 
 def test_writes_csv_with_bom_label_and_log(lai_chau_csv, tmp_path, capsys):
     out = tmp_path / "scores.csv"
-    assert main(["-q", "index", str(lai_chau_csv), "--out", str(out)]) == 0
+    assert main(["index", str(lai_chau_csv), "--out", str(out)]) == 0
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     frame = pd.read_csv(out, encoding="utf-8-sig", dtype={"commune_code": str, "province_code": str})

@@ -164,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
     scored = int(frame["divide_index"].notna().sum())
     say(args, f"wrote {out} ({scored} of {len(frame)} communes scored, spec {spec.name}) and {lp.name}")
     if modeled:
-        print(f"  {frame['data_label'].iloc[0]}")
+        say(args, f"  {frame['data_label'].iloc[0]}")
     return 0
 
 

@@ -253,3 +253,18 @@ def test_unit_costs_match_spopt_mclp():
         ours = plan_sites(d, c, budget=p, cost=1.0, radius_km=5.0, mip_gap=0.0)
         assert len(ours.chosen) <= p
         assert ours.people_covered == pytest.approx(theirs)
+
+
+def test_a_budget_that_does_not_bind_buys_the_cheapest_sites_for_the_same_coverage():
+    """Three villages: one dear site reaches all three, three cheap sites reach one each (total cheaper)."""
+    demand = gpd.GeoDataFrame({"population": [100.0, 100.0, 100.0]},
+                              geometry=gpd.points_from_xy([0.0, 3000.0, 6000.0], [0, 0, 0]), crs=PROJECTED_CRS)
+    candidates = gpd.GeoDataFrame({"cost": [90.0, 10.0, 10.0, 10.0]},
+                                  geometry=gpd.points_from_xy([3000.0, 0.0, 3000.0, 6000.0], [0, 0, 0, 0]),
+                                  crs=PROJECTED_CRS, index=["tower", "t1", "t2", "t3"])
+    wide = candidates.assign(radius=[4.0, 0.5, 0.5, 0.5])
+    plan = plan_sites(demand, wide, budget=1000.0, radius_km="radius")
+    assert plan.people_covered == 300.0
+    assert plan.spent == 30.0 and sorted(plan.chosen.index) == ["t1", "t2", "t3"]
+    tight = plan_sites(demand, wide, budget=95.0, radius_km="radius")  # binding budget: people first
+    assert tight.people_covered == 300.0 and tight.spent <= 95.0

@@ -388,6 +388,16 @@ def _solve(pb: _Problem, budget: float, objective: str, method: str, time_limit:
     chosen, marg = prune_and_order(csc, value, chosen, people)
     while len(chosen) and pb.cost[chosen].sum() > budget * (1 + 1e-9):  # numerical repair (rare)
         chosen, marg = prune_and_order(csc, value, chosen[:-1], people)
+    if len(chosen) and pb.cost[chosen].sum() < 0.99 * budget:
+        # The budget does not bind, so the objective is indifferent between plans that cover the same people:
+        # take the cheapest set of sites that covers every row the plan covers (a set-cover MILP), so a plan
+        # never spends more than its coverage needs.
+        t1 = time.perf_counter()
+        served = (csc[:, chosen].getnnz(axis=1) > 0) & (value > 0)
+        cheapest, x_cheap, msg = min_cover_cost(pb.mat[served], pb.cost, min(time_limit, 10.0))
+        if np.isfinite(cheapest) and cheapest < pb.cost[chosen].sum() * (1 - 1e-9):
+            chosen, marg = prune_and_order(csc, value, np.flatnonzero(x_cheap), people)
+        stages["cheapest_same_cover"] = {"message": msg, "seconds": time.perf_counter() - t1}
     newly = (csc[:, chosen].getnnz(axis=1) > 0) if len(chosen) else np.zeros(len(people), dtype=bool)
     people_covered = float(pb.weight[newly & ~pb.pre].sum())
     covered = newly | pb.pre

@@ -10,7 +10,7 @@ from typing import Any
 from divide.present.brief.labels import Lang
 
 __all__ = ["Reference", "Figure", "Paragraph", "Table", "Image", "Section", "BriefContent", "FIGURE_COLUMNS",
-           "grouped", "flat_refs"]
+           "grouped", "flat_refs", "marks"]
 
 #: Keys (in :mod:`divide.present.brief.labels`) of the columns of a table of figures.
 FIGURE_COLUMNS = ("c_figure", "c_value", "c_date", "c_status", "c_source")
@@ -142,3 +142,14 @@ def flat_refs(refs: Iterable[int | tuple[int, ...] | None]) -> list[int]:
         elif r is not None:
             out.append(r)
     return out
+
+
+def marks(refs: Iterable[int | tuple[int, ...] | None]) -> str:
+    """The markers ``[n]`` of the references, as the text formats write them.
+
+    Examples
+    --------
+    >>> marks([1, None, (2, 3)])
+    '[1] [2] [3]'
+    """
+    return " ".join(f"[{r}]" for r in flat_refs(refs))

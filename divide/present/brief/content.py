@@ -38,6 +38,8 @@ from divide.present.brief.labels import (
     Lang,
     t,
 )
+from divide.present.brief.plan_section import plan_section
+from divide.present.brief.sections import observed_section, progress_section
 from divide.provenance import LABEL
 
 __all__ = ["brief_content"]
@@ -256,6 +258,10 @@ def brief_content(
     maps: Mapping[str, str | Path] | None = None,
     top: int = 20,
     fact_ids: Sequence[str] | None = None,
+    plan: Any = None,
+    progress: Any = None,
+    observed: pd.DataFrame | None = None,
+    plan_figure: str | Path | None = None,
 ) -> BriefContent:
     """Build the structured content of the brief (what both renderers draw).
 
@@ -274,6 +280,18 @@ def brief_content(
         How many tier-1 communes to list.
     fact_ids
         National facts to show (default: :data:`KEY_FACTS`).
+    plan
+        A :class:`divide.analysis.plan.VillagePlan` (:func:`divide.plan`): adds the section "Which
+        villages first" (:func:`~divide.present.brief.plan_section.plan_section`).
+    progress
+        A :class:`divide.analysis.progress.ProgressResult` (:func:`divide.progress`): adds the section
+        "Progress toward the targets" (:func:`~divide.present.brief.sections.progress_section`).
+    observed
+        The register of reported villages (:func:`divide.reported_villages`): adds the table of reported
+        against modeled villages without signal per province
+        (:func:`~divide.present.brief.sections.observed_section`).
+    plan_figure
+        The plan's budget curve image, shown in the plan section.
 
     Returns
     -------
@@ -310,6 +328,12 @@ def brief_content(
     legend = ctx.t("statuses", modeled=ctx.t("status_modeled") if ctx.modeled else "")
     key = Section(ctx.t("s_key"), [Paragraph(legend), national, computed])
     sections = [key, _gap_section(ctx), _maps_section(ctx, maps), _tier1_section(ctx, top)]
+    if progress is not None:
+        sections.append(progress_section(ctx, progress))
+    if observed is not None:
+        sections.append(observed_section(ctx, observed))
+    if plan is not None:
+        sections.append(plan_section(ctx, plan, plan_figure, top))
     return BriefContent(
         title=ctx.t("title", scope=ctx.scope),
         lang=lang,

@@ -21,16 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from divide.present.brief.blocks import (
-    FIGURE_COLUMNS,
-    BriefContent,
-    Image,
-    Paragraph,
-    Section,
-    Table,
-    flat_refs,
-    grouped,
-)
+from divide.present.brief.blocks import FIGURE_COLUMNS, BriefContent, Image, Paragraph, Section, Table, grouped, marks
 from divide.present.brief.content import brief_content
 from divide.present.brief.labels import Lang, t
 from divide.provenance import FIXED_DATE, LABEL, normalise_office_file
@@ -45,10 +36,6 @@ _MARKUP = re.compile(r"(\*[^*]+\*|`[^`]+`)")
 _NUMERIC = re.compile(r"[+\-−]?[\d.,]+( %)?|—|[\d.,]+–[\d.,]+")
 _PAGE_CM = (21.0, 29.7, 2.0)  # A4 width, height and margins
 _MAX_IMAGE_CM = (16.0, 21.0)  # the largest picture: text width, and most of the text height
-
-
-def _marks(refs: Iterable[Any]) -> str:
-    return " ".join(f"[{r}]" for r in flat_refs(refs))
 
 
 def _add_runs(par: Any, text: str, *, markup: bool = False, italic: bool = False) -> None:
@@ -81,9 +68,9 @@ def _paragraph(doc: Any, p: Paragraph, prefix: str = "") -> Any:
     if prefix:
         par.add_run(prefix).italic = p.caption
     _add_runs(par, p.text, markup=not p.caption, italic=p.caption)
-    marks = _marks(p.refs)
-    if marks:
-        par.add_run(f" {marks}.").italic = p.caption
+    cited = marks(p.refs)
+    if cited:
+        par.add_run(f" {cited}.").italic = p.caption
     return par
 
 
@@ -112,8 +99,8 @@ def _table(doc: Any, columns: list[str], rows: list[list[str]], refs: list[int |
             par = cell.paragraphs[0]
             last = i == len(row) - 1
             _add_runs(par, value)
-            if last and flat_refs([ref]):
-                par.add_run(f" {_marks([ref])}")
+            if last and marks([ref]):
+                par.add_run(f" {marks([ref])}")
             elif not last and _NUMERIC.fullmatch(str(value)):
                 par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     return table

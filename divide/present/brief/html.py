@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from divide._version import __version__
-from divide.present.brief.blocks import FIGURE_COLUMNS, Image, Paragraph, Section, Table, flat_refs, grouped
+from divide.present.brief import blocks as brief_blocks
+from divide.present.brief.blocks import FIGURE_COLUMNS, BriefContent, Image, Paragraph, Section, Table, grouped
 from divide.present.brief.content import brief_content
 from divide.present.brief.labels import Lang, t
 from divide.present.brief.markdown import IMAGE_TYPES
@@ -42,7 +43,7 @@ def _h_inline(text: str) -> str:
 
 
 def _h_marks(refs: Iterable[Any]) -> str:
-    return " ".join(f'<a class="ref" href="#ref-{r}">[{r}]</a>' for r in flat_refs(refs))
+    return " ".join(f'<a class="ref" href="#ref-{r}">[{r}]</a>' for r in brief_blocks.flat_refs(refs))
 
 
 def _h_label(text: str) -> str:
@@ -120,7 +121,7 @@ def brief_html(
     Parameters
     ----------
     analysis, lang, maps, top
-        As :func:`brief_markdown`.
+        As :func:`brief_markdown` (``analysis`` may be a content already built).
     base
         Folder that relative map paths are read from (default: the current folder).
 
@@ -140,7 +141,9 @@ def brief_html(
     >>> "<b>" in page, "a&lt;b&gt;.csv" in page
     (False, True)
     """
-    content = brief_content(analysis, lang=lang, maps=maps, top=top)
+    content = analysis if isinstance(analysis, BriefContent) else brief_content(analysis, lang=lang, maps=maps,
+                                                                                 top=top)
+    lang = content.lang
     out = [
         "<!DOCTYPE html>",
         f'<html lang="{lang}">',

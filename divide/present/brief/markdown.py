@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from divide.present.brief.blocks import FIGURE_COLUMNS, Image, Paragraph, Section, Table, flat_refs, grouped
+from divide.present.brief.blocks import FIGURE_COLUMNS, BriefContent, Image, Paragraph, Section, Table, grouped, marks
 from divide.present.brief.content import brief_content
 from divide.present.brief.labels import Lang, t
 
@@ -30,10 +30,6 @@ def _md_inline(text: str) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _marks(refs: Iterable[Any]) -> str:
-    return " ".join(f"[{r}]" for r in flat_refs(refs))
-
-
 def _md_blocks(blocks: Iterable[Any], level: int, lang: Lang, out: list[str]) -> None:
     for b in grouped(blocks):
         if isinstance(b, list):  # a run of figures: one table
@@ -41,7 +37,7 @@ def _md_blocks(blocks: Iterable[Any], level: int, lang: Lang, out: list[str]) ->
             out.append("| " + " | ".join(cols) + " |")
             out.append("|" + "---|" * len(cols))
             for f in b:
-                source = f"{_md(f.source)} {_marks([f.ref])}".strip()
+                source = f"{_md(f.source)} {marks([f.ref])}".strip()
                 out.append(f"| {_md(f.label)} | {_md(f.value)} | {_md(f.date)} | {_md(f.status)} | {source} |")
             out.append("")
         elif isinstance(b, Section):
@@ -54,7 +50,7 @@ def _md_blocks(blocks: Iterable[Any], level: int, lang: Lang, out: list[str]) ->
             out.append("|" + "---|" * len(b.columns))
             for row, ref in zip(b.rows, b.row_refs):
                 cells = [_md(v) for v in row]
-                cells[-1] = f"{cells[-1]} {_marks([ref])}".strip()
+                cells[-1] = f"{cells[-1]} {marks([ref])}".strip()
                 out.append("| " + " | ".join(cells) + " |")
             out.append("")
             if b.caption:
@@ -67,8 +63,8 @@ def _md_blocks(blocks: Iterable[Any], level: int, lang: Lang, out: list[str]) ->
 
 def _md_paragraph(p: Paragraph, prefix: str = "") -> str:
     body = _md_inline(p.text)
-    marks = _marks(p.refs)
-    text = f"{prefix}{body}" + (f" {marks}" if marks else "") + ("." if p.refs else "")
+    cited = marks(p.refs)
+    text = f"{prefix}{body}" + (f" {cited}" if cited else "") + ("." if p.refs else "")
     return f"*{text}*" if p.caption else text
 
 
@@ -84,7 +80,9 @@ def brief_markdown(
     Parameters
     ----------
     analysis
-        A :class:`divide.analysis.pipeline.Analysis` (or an object with its attributes).
+        A :class:`divide.analysis.pipeline.Analysis` (or an object with its attributes), or a
+        :class:`~divide.present.brief.blocks.BriefContent` already built (with the optional sections of
+        :func:`~divide.present.brief.content.brief_content`); ``lang``, ``maps`` and ``top`` are then ignored.
     lang
         ``"en"`` or ``"vi"``.
     maps
@@ -109,7 +107,9 @@ def brief_markdown(
     >>> "## Tài liệu tham khảo" in md, "Dữ liệu mô phỏng / modeled data" in md
     (True, True)
     """
-    content = brief_content(analysis, lang=lang, maps=maps, top=top)
+    content = analysis if isinstance(analysis, BriefContent) else brief_content(analysis, lang=lang, maps=maps,
+                                                                                 top=top)
+    lang = content.lang
     out = [f"# {_md(content.title)}", ""]
     for p in content.intro:
         out += [_md_paragraph(p), ""]

@@ -90,6 +90,9 @@ def write_brief(
     maps: Mapping[str, str | Path] | None = None,
     formats: Sequence[str] = FORMATS,
     top: int = 20,
+    plan: Any = None,
+    progress: Any = None,
+    observed: Any = None,
 ) -> list[Path]:
     """Write the brief into ``out_dir``; return the files written.
 
@@ -116,7 +119,12 @@ def write_brief(
         Any of ``"md"``, ``"html"``, ``"docx"`` and ``"pdf"`` (:data:`ALL_FORMATS`;
         default :data:`FORMATS`).
     top
-        How many tier-1 communes to list.
+        How many tier-1 communes (and plan interventions) to list.
+    plan, progress, observed
+        The optional sections of :func:`~divide.present.brief.content.brief_content`: a village plan
+        (its budget curve is drawn beside the brief as ``budget_curve.png``, ``budget_curve_<lang>.png``
+        for several languages, and listed among the files written), a progress result, the register of
+        reported villages. Absent, the brief has no such section.
 
     Returns
     -------
@@ -139,20 +147,25 @@ def write_brief(
     written: list[Path] = []
     for code in langs:
         suffix = f"_{code}" if len(langs) > 1 else ""
+        figure = None
+        if plan is not None:
+            from divide.present.plan_outputs import plot_budget_curve
+
+            with atomic_path(out_dir / f"budget_curve{suffix}.png") as tmp:
+                plot_budget_curve(plan, tmp, code)
+            figure = Path(f"budget_curve{suffix}.png")
+            written.append(out_dir / figure)
+        content = brief_content(analysis, lang=code, maps=md_maps, top=top, plan=plan, progress=progress,
+                                observed=observed, plan_figure=figure)
         for fmt in formats:
             target = out_dir / f"brief{suffix}.{fmt}"
             if fmt == "pdf":
-                html_to_pdf(brief_html(analysis, lang=code, maps=md_maps, top=top, base=out_dir), target,
-                            base=out_dir)
+                html_to_pdf(brief_html(content, base=out_dir), target, base=out_dir)
             elif fmt == "docx":
-                content = brief_content(analysis, lang=code, maps=md_maps, top=top)
                 with atomic_path(target) as tmp:
                     brief_docx(content, tmp, base=out_dir)
             else:
-                if fmt == "md":
-                    text = brief_markdown(analysis, lang=code, maps=md_maps, top=top)
-                else:
-                    text = brief_html(analysis, lang=code, maps=md_maps, top=top, base=out_dir)
+                text = brief_markdown(content) if fmt == "md" else brief_html(content, base=out_dir)
                 with atomic_path(target) as tmp:
                     tmp.write_text(text, encoding="utf-8")
             written.append(target)

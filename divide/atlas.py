@@ -74,6 +74,8 @@ def run_atlas(
     uncertainty_reps: int = 1000,
     progress: Callable[[str], None] | None = None,
     tiers: str | None = None,
+    plan_budget: str | float | None = None,
+    with_progress: bool | None = None,
 ) -> AtlasResult:
     """Run the pipeline and write every output to ``out``.
 
@@ -98,6 +100,13 @@ def run_atlas(
         ``"national"`` or ``"province"``: the tiers of the province maps and
         of ``tier1_communes.xlsx`` (default: ``"province"`` when ``province``
         is given, else ``"national"``); recorded in the manifest.
+    plan_budget
+        A budget (``"50 tỷ"``, see :func:`divide.analysis.plan.parse_amount`): the brief gets "Which villages
+        first" (:func:`divide.plan` on the shipped modeled villages of the run's scope) and
+        ``budget_curve.png``. Default: none.
+    with_progress
+        Add "Progress toward the targets" (:func:`divide.progress` on the modeled vintages of the run's
+        communes). Default (``None``): when the run uses the shipped modeled data.
 
     Returns
     -------
@@ -137,6 +146,7 @@ def run_atlas(
     stage("analysis: indicators, index, rank intervals, gaps, hot spots, types, regions, tiers")
     analysis = analyse(indicators, province, seed=seed, uncertainty_reps=uncertainty_reps,
                        progress=lambda m: say(f"      {m}"))
+    analysis.log["tiers"] = tiers  # the brief lists the tier-1 communes of the tiers the maps show
     timings = dict(analysis.timings)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -161,7 +171,8 @@ def run_atlas(
     from divide.indicators.observed import reported_villages
     from divide.present.webmap import interactive_map
 
-    files.append(interactive_map(communes, out / "priority_map.html", lang=lang, reported=reported_villages()))
+    register = reported_villages()
+    files.append(interactive_map(communes, out / "priority_map.html", lang=lang, reported=register))
     lap("interactive_map", t0)
 
     t0 = time.perf_counter()
@@ -183,7 +194,9 @@ def run_atlas(
 
     maps = brief_maps(analysis, out, lang, drawn=out / "priority_map.png", tiers=tiers)
     files += [p for p in maps.values() if p.name != "priority_map.png"]
-    files += [p for p in write_brief(analysis, out, lang=lang, maps=maps, formats=("md", "docx"))]
+    sections = brief_sections(analysis, plan_budget, with_progress, seed)
+    files += [p for p in write_brief(analysis, out, lang=lang, maps=maps, formats=("md", "docx"),
+                                     observed=register, **sections)]
     lap("brief", t0)
 
     stage("writing the manifest")
@@ -265,6 +278,24 @@ def _priority_maps(analysis: Any, out: Path, lang: str, tiers: str) -> list[Path
     map_priority(analysis.communes, provinces=analysis.provinces, lang=lang, out=[png, pdf], tiers=tiers,
                  reported=True if analysis.province is not None else None)
     return [png, pdf]
+
+
+def brief_sections(analysis: Any, plan_budget: Any = None, with_progress: bool | None = None,
+                   seed: int | None = None) -> dict[str, Any]:
+    """The optional sections of the brief: a plan (given a budget), progress (on modeled data, or when asked)."""
+    out: dict[str, Any] = {}
+    scope = admin.load_communes(analysis.province) if analysis.province is not None else admin.load_communes()
+    seed = settings.DEFAULT_SEED if seed is None else int(seed)
+    if plan_budget is not None:
+        from divide.analysis.plan import plan
+
+        out["plan"] = plan(communes=scope, budget=plan_budget, province=analysis.province, seed=seed, mc_reps=0)
+    if with_progress or (with_progress is None and analysis.modeled):
+        from divide.analysis.progress import progress
+        from divide.modeled.vintages import model_vintages
+
+        out["progress"] = progress(model_vintages(scope, seed=seed), communes=scope)
+    return out
 
 
 def brief_maps(analysis: Any, out: Path, lang: str = "en", *, drawn: Path | None = None,

@@ -159,3 +159,14 @@ def test_atlas_stops_on_a_file_that_fails_validation(tmp_path, test_data):
     assert "failed validation" in out.stderr and "divide validate" in out.stderr
     assert "Traceback" not in out.stderr
     assert not (tmp_path / "communes.gpkg").exists()
+
+
+def test_province_atlas_brief_lists_the_tier1_communes_within_the_province(lai_chau_atlas):
+    brief = (lai_chau_atlas / "brief.md").read_text(encoding="utf-8")
+    assert "## Communes to act on first in the province (tier 1 within the province)" in brief
+    table = pd.read_csv(lai_chau_atlas / "communes.csv", dtype={"commune_code": str}, encoding="utf-8-sig")
+    first = table[table["priority_tier_province"] == 1].sort_values("priority_rank_province")
+    section = brief.split("tier 1 within the province)")[1].split("\n## ")[0]
+    listed = [line.split(" | ")[1] for line in section.splitlines() if line.startswith("| ") and line[2:3].isdigit()]
+    assert listed == first["commune_name"].tolist() and len(listed) == 7
+    assert "## Progress toward the targets" in brief and "against the modeled count" in brief

@@ -18,7 +18,7 @@ from divide.cli.options import (
 __all__ = ["add_parser", "run", "ATLAS_FILES"]
 
 #: The files the atlas writes into its folder (none of them may be an input).
-ATLAS_FILES = ('communes.gpkg', 'communes.csv', 'priority_map.png', 'priority_map.pdf', 'priority_map.html', 'urban_rural_gap.png', 'tier1_communes.xlsx', 'brief.md', 'brief.docx', 'manifest.json')
+ATLAS_FILES = ('communes.gpkg', 'communes.csv', 'priority_map.png', 'priority_map.pdf', 'priority_map.html', 'urban_rural_gap.png', 'tier1_communes.xlsx', 'brief.md', 'brief.docx', 'budget_curve.png', 'manifest.json')
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -34,6 +34,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--tiers", choices=("national", "province"), default=None,
                    help="tiers of the province maps and tier1_communes.xlsx: national quintiles, or quintiles within "
                         "the province (default: province with --province, national otherwise)")
+    p.add_argument("--plan-budget", default=None, metavar="AMOUNT",
+                   help="add 'Which villages first' to the brief: a village plan within this budget (e.g. '50 tỷ'), "
+                        "and budget_curve.png")
+    p.add_argument("--progress", dest="with_progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="add 'Progress toward the targets' to the brief (default: on the shipped modeled data)")
     p.set_defaults(handler=run, out_kind="folder", out_files=ATLAS_FILES)
 
 
@@ -50,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
         uncertainty_reps=args.reps,
         progress=progress_printer(args),
         tiers=args.tiers,
+        plan_budget=args.plan_budget,
+        with_progress=args.with_progress,
     )
     say(args, f"wrote {len(result.files)} files to {result.out} in {result.seconds:.1f} s")
     for path in result.files:

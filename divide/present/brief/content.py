@@ -213,18 +213,22 @@ def _maps_section(ctx: Context, maps: Mapping[str, str | Path] | None) -> Sectio
 
 
 def _tier1_section(ctx: Context, top: int) -> Section:
-    section = Section(ctx.t("s_tier1"))
     c = ctx.communes
     lang = ctx.lang
-    if "priority_tier" not in c.columns:
+    # A province run may order by the tiers within the province (analysis.log["tiers"], set by the atlas).
+    within = (getattr(ctx.a, "log", None) or {}).get("tiers") == "province" and "priority_tier_province" in c.columns
+    tier_col, rank_col = ("priority_tier_province", "priority_rank_province") if within else ("priority_tier",
+                                                                                             "priority_rank")
+    section = Section(ctx.t("s_tier1_province") if within else ctx.t("s_tier1"))
+    if tier_col not in c.columns:
         section.blocks.append(Paragraph(ctx.t("tier1_none")))
         return section
-    tier1 = c[pd.to_numeric(c["priority_tier"], errors="coerce") == 1].copy()
+    tier1 = c[pd.to_numeric(c[tier_col], errors="coerce") == 1].copy()
     if tier1.empty:
         section.blocks.append(Paragraph(ctx.t("tier1_empty", scope=ctx.scope)))
         return section
-    if "priority_rank" in tier1.columns:
-        tier1 = tier1.sort_values("priority_rank", kind="mergesort")
+    if rank_col in tier1.columns:
+        tier1 = tier1.sort_values(rank_col, kind="mergesort")
     elif "divide_index" in tier1.columns:
         tier1 = tier1.sort_values("divide_index", ascending=False, kind="mergesort")
     shown = tier1.head(top)
@@ -236,7 +240,7 @@ def _tier1_section(ctx: Context, top: int) -> Section:
             return [nc] * len(shown)
         return [fmt(v) for v in shown[name]]
 
-    ranks = col("priority_rank", lambda v: num(v, lang))
+    ranks = col(rank_col, lambda v: num(v, lang))
     names = col("commune_name", str)
     provinces = col("province_name", str)
     index = col("divide_index", lambda v: num(v, lang, 1))

@@ -11,13 +11,18 @@ import pandas as pd
 import pytest
 
 from divide import InputError
-from divide.cli.crosswalk import main as cli_main
+from divide.cli.app import main as divide_main
 from divide.geography import crosswalk as cx
 from divide.geography.names import fold
 
 CODES_CSV = "crosswalk/old_codes_small.csv"
 NAMES_CSV = "crosswalk/old_names_small.csv"
 RAW_EXCERPT = "crosswalk/raw_excerpt.csv"
+
+
+def cli_main(argv: list[str]) -> int:
+    """``divide crosswalk ARGS`` through the command line's one entry point."""
+    return divide_main(["crosswalk", *argv])
 
 
 @pytest.fixture(scope="module")

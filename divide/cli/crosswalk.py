@@ -8,14 +8,12 @@ mapped, 1 done but some rows were not mapped (the reconciliation says why),
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Sequence
 from pathlib import Path
 
-from divide._errors import DivideError, InputError
+from divide._errors import InputError
 from divide.cli.options import say
 
-__all__ = ["add_parser", "handle", "main"]
+__all__ = ["add_parser", "handle"]
 
 _EPILOG = """\
 examples:
@@ -117,20 +115,3 @@ def handle(args: argparse.Namespace) -> int:
     print(report.summary())
     say(args, f"wrote {args.out} ({len(out)} communes of 2025) and {rec}")
     return report.exit_code
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the sub-command on its own (``python -m divide.cli.crosswalk FILE ...``)."""
-    parser = argparse.ArgumentParser(prog="divide")
-    sub = parser.add_subparsers(dest="command")
-    add_parser(sub)
-    args = parser.parse_args(["crosswalk", *(sys.argv[1:] if argv is None else argv)])
-    try:
-        return handle(args)
-    except DivideError as exc:
-        print(f"divide crosswalk: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -38,7 +38,7 @@ from divide import settings
 from divide.geography import communes as admin
 from divide.provenance import write_manifest
 
-__all__ = ["AtlasResult", "run_atlas", "resolve_tiers", "TIERS", "TIER_COLUMNS"]
+__all__ = ["AtlasResult", "run_atlas", "resolve_tiers", "progress_bar", "TIERS", "TIER_COLUMNS"]
 
 
 @dataclass
@@ -72,7 +72,7 @@ def run_atlas(
     lang: str = "en",
     seed: int | None = None,
     uncertainty_reps: int = 1000,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str], None] | bool | None = None,
     tiers: str | None = None,
     plan_budget: str | float | None = None,
     with_progress: bool | None = None,
@@ -95,7 +95,8 @@ def run_atlas(
     uncertainty_reps
         Monte Carlo replications of the rank intervals.
     progress
-        Called with a short message before each step.
+        Called with a short message before each step; ``True`` draws a progress bar
+        (:func:`progress_bar`, in a notebook too).
     tiers
         ``"national"`` or ``"province"``: the tiers of the province maps and
         of ``tier1_communes.xlsx`` (default: ``"province"`` when ``province``
@@ -134,8 +135,11 @@ def run_atlas(
     started = time.perf_counter()
     step = 0
 
+    if progress is True:
+        progress = progress_bar()
+
     def say(message: str) -> None:
-        if progress is not None:
+        if progress:
             progress(message)
 
     def stage(message: str) -> None:
@@ -371,3 +375,37 @@ def _notes(analysis: Any, timings: dict[str, float], tiers: str = "national") ->
         "seconds per step: " + ", ".join(f"{k} {v:.2f}" for k, v in timings.items()),
     ]
     return notes
+
+def progress_bar(file: Any = None) -> Callable[[str], None]:
+    """A progress callback drawing a tqdm bar over the atlas steps (``[i/n] what``), sub-steps beside it.
+
+    ``divide atlas`` uses it on a terminal; in a notebook pass ``progress=True`` to :func:`run_atlas`
+    (``tqdm.auto`` draws a notebook bar where ipywidgets is available, text otherwise).
+    """
+    import re
+    import sys
+
+    from tqdm.auto import tqdm
+
+    file = sys.stderr if file is None else file
+
+    state: dict = {}
+    pattern = re.compile(r"^\[(\d+)/(\d+)\]\s*(.*)$")
+
+    def report(message: str) -> None:
+        m = pattern.match(message.strip())
+        if m:
+            step, total, what = int(m.group(1)), int(m.group(2)), m.group(3)
+            bar = state.get("bar")
+            if bar is None:
+                bar = state["bar"] = tqdm(total=total, file=file, unit="step", leave=False,
+                                          bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}{postfix}]")
+            bar.n = step - 1
+            bar.set_description_str(what[:60])
+            bar.refresh()
+        elif "bar" in state:
+            state["bar"].set_postfix_str(message.strip()[:50])
+        else:
+            print(f"… {message}", file=file, flush=True)
+
+    return report

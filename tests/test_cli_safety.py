@@ -137,3 +137,20 @@ def test_quiet_silences_everything_but_errors(tmp_path):
 def test_progress_lines_without_a_terminal(tmp_path):
     result = _run("template", "--province", "12", "--out", str(tmp_path / "t.xlsx"))
     assert result.returncode == 0 and "wrote" in result.stdout
+
+
+def test_progress_bar_follows_the_atlas_steps():
+    import io
+
+    from divide.atlas import progress_bar
+
+    buf = io.StringIO()
+    report = progress_bar(buf)
+    report("loading")  # before the first step: a plain line
+    report("[1/3] analysis")
+    report("      computing the divide index")
+    report("[3/3] writing the manifest")
+    text = buf.getvalue()
+    assert text.startswith("… loading")
+    assert "analysis" in text and "computing the divide index" in text and "writing the manifest" in text
+    assert "2/3" in text  # the bar stands at step 2 of 3 while the third step runs

@@ -157,32 +157,9 @@ def progress_printer(args: argparse.Namespace) -> Callable[[str], None]:
         return lambda message: None
     if not sys.stderr.isatty():
         return lambda message: print(f"… {message}", file=sys.stderr, flush=True)
-    import re
+    from divide.atlas import progress_bar
 
-    from tqdm import tqdm
-
-    state: dict = {}
-    pattern = re.compile(r"^\[(\d+)/(\d+)\]\s*(.*)$")
-
-    def report(message: str) -> None:
-        m = pattern.match(message.strip())
-        if m:
-            step, total, what = int(m.group(1)), int(m.group(2)), m.group(3)
-            bar = state.get("bar")
-            if bar is None:
-                bar = state["bar"] = tqdm(total=total, file=sys.stderr, unit="step", leave=False,
-                                          bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}]")
-            bar.n = step - 1
-            bar.set_description_str(what[:60])
-            bar.refresh()
-            if step == total:
-                state["last"] = True
-        elif "bar" in state:
-            state["bar"].set_postfix_str(message.strip()[:50])
-        else:
-            print(f"… {message}", file=sys.stderr, flush=True)
-
-    return report
+    return progress_bar()
 
 
 def pandas_display():

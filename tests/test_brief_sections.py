@@ -63,7 +63,8 @@ def content(analysis, plan, progress, register, lang="en", **kw):
 
 
 def section(c, key: str) -> Section:
-    found = [s for s in c.sections if s.title == t(TITLES[key], c.lang)]
+    titles = {t(TITLES[key], c.lang)} | ({t("s_observed_user", c.lang)} if key == "observed" else set())
+    found = [s for s in c.sections if s.title in titles]
     assert len(found) == 1
     return found[0]
 

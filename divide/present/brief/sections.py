@@ -274,7 +274,7 @@ def observed_section(ctx: Context, register: pd.DataFrame) -> Section:
         and the data; the caveat that reports are not a census.
     """
     lang = ctx.lang
-    section = Section(ctx.t("s_observed"))
+    section = Section(ctx.t("s_observed" if ctx.modeled else "s_observed_user"))
     counts = observed_counts(register, ctx.communes)
     if counts.empty:
         section.blocks.append(Paragraph(ctx.t("o_none", scope=ctx.scope)))

@@ -6,15 +6,12 @@ file or column, that nothing is written on failure and that the inputs are uncha
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from cli_helpers import digest, files_below, run_divide
 
 import divide
 from divide import InputError
@@ -22,19 +19,6 @@ from divide.cli.app import main as app_main
 from divide.geography import crosswalk as cx
 from divide.geography.communes import province_table, resolve_province
 from divide.geography.names import PROVINCE_ABBREVIATIONS, fold, province_key
-
-
-def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "divide", *args], capture_output=True, text=True, cwd=cwd,
-                          env={**os.environ, "PYTHONWARNINGS": "default"})
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _listing(folder: Path) -> list[str]:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +50,7 @@ def _messy_csv(path: Path) -> Path:
 
 def test_crosswalk_numbers_rows_as_the_spreadsheet_does(tmp_path, capsys):
     src = _messy_csv(tmp_path / "old.csv")
-    before = _digest(src)
+    before = digest(src)
     out = tmp_path / "new.csv"
     code = app_main(["crosswalk", str(src), "--out", str(out), "--code-column", "ma_xa", "--extensive", "dan_so"])
     assert code == 1
@@ -77,7 +61,7 @@ def test_crosswalk_numbers_rows_as_the_spreadsheet_does(tmp_path, capsys):
     assert rec.set_index("row").loc[4, "reason"].startswith("unknown code '99999'")
     assert "not a number in column 'dan_so'" in rec.set_index("row").loc[7, "reason"]
     assert "row 4 (99999)" in printed and "row 7 (00415)" in printed
-    assert _digest(src) == before
+    assert digest(src) == before
 
 
 def test_crosswalk_and_validate_give_the_same_row_number(tmp_path, capsys):
@@ -104,13 +88,13 @@ def test_crosswalk_workbook_with_title_rows_uses_the_sheet_row(tmp_path, capsys)
     ws.append([99999, 5])
     src = tmp_path / "old.xlsx"
     wb.save(src)
-    before = _digest(src)
+    before = digest(src)
     assert app_main(["crosswalk", str(src), "--out", str(tmp_path / "n.csv"), "--code-column", "ma_xa",
                      "--extensive", "dan_so"]) == 1
     assert "row 5 (99999)" in capsys.readouterr().out
     rec = pd.read_csv(tmp_path / "n_reconciliation.csv")
     assert rec["row"].tolist() == [4, 5]
-    assert _digest(src) == before
+    assert digest(src) == before
 
 
 @pytest.mark.parametrize("content, column, message", [
@@ -120,23 +104,23 @@ def test_crosswalk_workbook_with_title_rows_uses_the_sheet_row(tmp_path, capsys)
 def test_crosswalk_unusable_input_writes_nothing(tmp_path, content, column, message):
     src = tmp_path / "old.csv"
     src.write_text(content, encoding="utf-8")
-    listing = _listing(tmp_path)
-    result = _run("crosswalk", str(src), "--out", str(tmp_path / "new.csv"), "--code-column", column,
+    listing = files_below(tmp_path)
+    result = run_divide("crosswalk", str(src), "--out", str(tmp_path / "new.csv"), "--code-column", column,
                   "--extensive", "dan_so", cwd=tmp_path)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert message in result.stderr and "old.csv" in result.stderr
-    assert _listing(tmp_path) == listing and src.read_text(encoding="utf-8") == content
+    assert files_below(tmp_path) == listing and src.read_text(encoding="utf-8") == content
 
 
 def test_crosswalk_refuses_other_formats_naming_the_file(tmp_path):
     src = tmp_path / "old.gpkg"
     src.write_bytes(b"not really")
-    result = _run("crosswalk", str(src), "--out", str(tmp_path / "new.csv"), "--code-column", "ma",
+    result = run_divide("crosswalk", str(src), "--out", str(tmp_path / "new.csv"), "--code-column", "ma",
                   "--extensive", "n", cwd=tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "old.gpkg" in result.stderr and "CSV" in result.stderr
-    assert _listing(tmp_path) == ["old.gpkg"]
+    assert files_below(tmp_path) == ["old.gpkg"]
 
 
 # ------------------------------------------------------------------ 9. provinces as people type them
@@ -234,12 +218,12 @@ def test_suggestions_use_2025_names_and_say_what_a_pre2025_name_is_part_of():
     ["template", "--province", "BRVT", "--out", "x.xlsx"],
 ])
 def test_cli_pre2025_province_exits_2_and_writes_nothing(tmp_path, argv):
-    result = _run(*argv, cwd=tmp_path)
+    result = run_divide(*argv, cwd=tmp_path)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "is a pre-2025 province; since 2025-07-01 it is part of" in result.stderr
     assert "--province" in result.stderr
-    assert _listing(tmp_path) == []
+    assert files_below(tmp_path) == []
 
 
 # ------------------------------------------------------------------ 11. a row naming another commune of the district

@@ -6,29 +6,14 @@ message names the option or file, that nothing is written, and that the inputs a
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import digest, files_below, run_divide
 
 from divide import datasets
-
-
-def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "divide", *args], capture_output=True, text=True, cwd=cwd,
-                          env={**os.environ, "PYTHONWARNINGS": "default"})
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _listing(folder: Path) -> list[str]:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
 
 
 @pytest.fixture
@@ -60,42 +45,42 @@ def _spellings(path: Path, tmp_path: Path) -> dict[str, str]:
 ])
 def test_no_command_writes_over_its_input(user_file, tmp_path, command, spelling):
     out = _spellings(user_file, tmp_path)[spelling]
-    before = _digest(user_file)
-    listing = _listing(tmp_path)
+    before = digest(user_file)
+    listing = files_below(tmp_path)
     args = [a.replace("{in}", str(user_file)).replace("{out}", out) for a in command]
-    result = _run(*args, cwd=tmp_path)
+    result = run_divide(*args, cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert "--out" in result.stderr and "input" in result.stderr
-    assert _digest(user_file) == before
-    assert _listing(tmp_path) == listing
+    assert digest(user_file) == before
+    assert files_below(tmp_path) == listing
 
 
 def test_atlas_refuses_an_output_folder_that_holds_an_input_of_the_same_name(tmp_path):
     mine = tmp_path / "communes.csv"
     shutil.copy(datasets.path("indicators_hanoi_laichau.csv"), mine)
-    result = _run("atlas", "--indicators", str(mine), "--out", str(tmp_path))
+    result = run_divide("atlas", "--indicators", str(mine), "--out", str(tmp_path))
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "communes.csv" in result.stderr and "input" in result.stderr
-    assert _listing(tmp_path) == ["communes.csv"]
+    assert files_below(tmp_path) == ["communes.csv"]
 
 
 def test_atlas_out_is_an_existing_file(tmp_path):
     target = tmp_path / "report"
     target.write_text("keep me")
-    result = _run("atlas", "--out", str(target))
+    result = run_divide("atlas", "--out", str(target))
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "--out" in result.stderr and "existing file, not a folder" in result.stderr
-    assert target.read_text() == "keep me" and _listing(tmp_path) == ["report"]
+    assert target.read_text() == "keep me" and files_below(tmp_path) == ["report"]
 
 
 def test_export_out_is_an_existing_folder_leaves_nothing_behind(tmp_path):
     folder = tmp_path / "layers.csv"
     folder.mkdir()
-    result = _run("export", "--province", "12", "--out", str(folder))
+    result = run_divide("export", "--province", "12", "--out", str(folder))
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "--out" in result.stderr and "existing folder" in result.stderr
-    assert _listing(tmp_path) == ["layers.csv"]
+    assert files_below(tmp_path) == ["layers.csv"]
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -108,10 +93,10 @@ def test_export_out_is_an_existing_folder_leaves_nothing_behind(tmp_path):
     (["index", "f.csv", "--out", "o.csv", "--uncertainty", "-3"], "argument --uncertainty: must be at least 0"),
 ])
 def test_numeric_options_are_range_checked_when_parsed(tmp_path, argv, message):
-    result = _run(*argv, cwd=tmp_path)
+    result = run_divide(*argv, cwd=tmp_path)
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
-    assert _listing(tmp_path) == []
+    assert files_below(tmp_path) == []
 
 
 def test_thousands_separators_in_a_population_floor_are_read_as_people_write_them():
@@ -126,16 +111,16 @@ def test_thousands_separators_in_a_population_floor_are_read_as_people_write_the
 
 
 def test_quiet_silences_everything_but_errors(tmp_path):
-    result = _run("-q", "atlas", "--province", "Lai Châu", "--reps", "50", "--out", str(tmp_path / "atlas"))
+    result = run_divide("-q", "atlas", "--province", "Lai Châu", "--reps", "50", "--out", str(tmp_path / "atlas"))
     assert result.returncode == 0, result.stderr
     assert result.stdout == "" and result.stderr == ""
     assert (tmp_path / "atlas" / "brief.md").exists()
-    failed = _run("-q", "atlas", "--reps", "0", "--out", str(tmp_path / "x"))
+    failed = run_divide("-q", "atlas", "--reps", "0", "--out", str(tmp_path / "x"))
     assert failed.returncode == 2 and "--reps" in failed.stderr
 
 
 def test_progress_lines_without_a_terminal(tmp_path):
-    result = _run("template", "--province", "12", "--out", str(tmp_path / "t.xlsx"))
+    result = run_divide("template", "--province", "12", "--out", str(tmp_path / "t.xlsx"))
     assert result.returncode == 0 and "wrote" in result.stdout
 
 

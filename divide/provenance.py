@@ -307,9 +307,9 @@ def default_sources(table: pd.DataFrame, modeled: bool | None = None, lang: str 
     if is_modeled(table, modeled):
         lines.append(
             f"Chỉ tiêu: bộ dữ liệu mô phỏng của divide (bộ sinh v{GENERATOR_VERSION}), hiệu chỉnh theo số liệu quốc gia "
-            f"2021–2024 — {LABEL}." if vi else
+            f"2021–2024 và số thôn được báo cáo của tỉnh — {LABEL}." if vi else
             f"Indicators: divide's modeled demonstration dataset (generator v{GENERATOR_VERSION}), calibrated to "
-            f"national facts of 2021–2024 — {LABEL}."
+            f"national facts of 2021–2024 and reported province counts — {LABEL}."
         )
     else:
         origin = table.attrs.get("path")

@@ -54,31 +54,18 @@ def _fail(message: str, where: str, fix: str, path: Any = None) -> None:
 
 
 def _number(text: str, where: str) -> float:
-    """A number written with Vietnamese (1.234.567,5) or English (1,234,567.5) separators."""
-    t = text.replace(" ", "").replace("\u00a0", "")
-    fix = "write e.g. 50 tỷ, 50.000.000.000, 2,5 tỷ or 50e9"
-    if re.fullmatch(r"\d+(\.\d+)?[eE][+-]?\d+", t):
-        return float(t)
-    if not re.fullmatch(r"\d([\d.,]*\d)?", t):
-        _fail(f"cannot read {text!r} as an amount", where, fix)
-    if "." in t and "," in t:
-        dec = "," if t.rfind(",") > t.rfind(".") else "."
-        thou = "." if dec == "," else ","
-    elif "." in t or "," in t:
-        sep = "." if "." in t else ","
-        groups = t.split(sep)
-        is_thousands = len(groups) > 2 or len(groups[-1]) == 3
-        dec, thou = (None, sep) if is_thousands else (sep, None)
-    else:
-        dec = thou = None
-    whole, _, frac = t.partition(dec) if dec else (t, "", "")
-    if thou:
-        if not re.fullmatch(r"\d{1,3}(" + re.escape(thou) + r"\d{3})+", whole):
-            _fail(f"cannot read {text!r}: groups of thousands must have 3 digits", where, fix)
-        whole = whole.replace(thou, "")
-    if dec and not frac.isdigit():
-        _fail(f"cannot read {text!r} as an amount", where, fix)
-    return float(f"{whole}.{frac}" if dec else whole)
+    """A number written with Vietnamese (1.234.567,5) or English (1,234,567.5) separators (divide.numbers).
+
+    In an amount a single group of three digits after the separator is thousands: "1.500 tỷ" is 1,500 tỷ.
+    """
+    from divide.numbers import AmbiguousNumber, parse_number
+
+    try:
+        return float(parse_number(text))
+    except AmbiguousNumber:
+        return float(parse_number(text, integer=True))
+    except ValueError:
+        _fail(f"cannot read {text!r} as an amount", where, "write e.g. 50 tỷ, 50.000.000.000, 2,5 tỷ or 50e9")
 
 
 def parse_amount(text: Any, currency: str | None = None, *, where: str = "--budget") -> tuple[float, str]:

@@ -35,8 +35,8 @@ import pandas as pd
 from divide import settings
 from divide._errors import DataNotFoundError, InputError
 from divide.geography.communes import province_table, read_admin_table, resolve_province
-from divide.geography.names import match_key, nfc
-from divide.indicators.observed_match import FORMER_PROVINCE_NAMES, MATCH_COLUMNS, match_reports
+from divide.geography.names import nfc
+from divide.indicators.observed_match import MATCH_COLUMNS, match_reports
 from divide.provenance import atomic_path
 
 __all__ = [
@@ -314,8 +314,7 @@ def reported_villages(path: str | Path | None = None, status: str | None = None)
 # ------------------------------------------------------------------ DTI 2024 (partial)
 
 def _province_code(name: str) -> str:
-    key = match_key(name)
-    return resolve_province(FORMER_PROVINCE_NAMES.get(key, name))
+    return resolve_province(name)
 
 
 def build_dti_2024(gathered: str | Path = GATHERED_DTI_2024_CSV, out: str | Path | None = DTI_2024_2025_CSV) -> pd.DataFrame:

@@ -37,9 +37,9 @@ import pandas as pd
 from divide import settings
 from divide.geography.communes import read_admin_table
 from divide.geography.crosswalk import load_crosswalk, match_old_communes
-from divide.geography.names import full_key, match_key, nfc
+from divide.geography.names import full_key, match_key, nfc, province_key
 
-__all__ = ["FORMER_PROVINCE_NAMES", "MATCH_COLUMNS", "MATCH_STATUSES", "clean_place", "match_reports"]
+__all__ = ["MATCH_COLUMNS", "MATCH_STATUSES", "clean_place", "match_reports"]
 
 #: Columns added by :func:`match_reports`, in order.
 MATCH_COLUMNS = (
@@ -55,8 +55,6 @@ _PAREN_RE = re.compile(r"\s*\([^)]*\)")
 # "xã Bản Khoang (nay là xã Ngũ Chỉ Sơn)": the page itself names the commune the old one became.
 _NOW_RE = re.compile(r"\((?:nay là|nay thuộc)\s+([^)]+)\)", re.IGNORECASE)
 _TYPE_WORDS = {"xa": "xã", "phuong": "phường", "dac_khu": "đặc khu"}  # commune_type -> written prefix
-#: Former names of 2025 provinces (match key -> 2025 name), as pages still write them.
-FORMER_PROVINCE_NAMES = {"thua thien hue": "Huế"}
 
 
 def clean_place(text: object) -> str:
@@ -104,24 +102,22 @@ def _old_province_targets() -> dict[str, frozenset[str]]:
     cw = load_crosswalk()
     out: dict[str, set[str]] = {}
     for name, code in zip(cw["old_province_name"], cw["new_province_code"]):
-        out.setdefault(match_key(name), set()).add(code)
+        out.setdefault(province_key(name), set()).add(code)
     return {k: frozenset(v) for k, v in out.items()}
 
 
 def _provinces_2025(province: str) -> frozenset[str]:
     """The 2025 province codes a province as written stands for (empty if not known)."""
-    key = match_key(province)
-    key = match_key(FORMER_PROVINCE_NAMES.get(key, key))
+    key = province_key(province)  # "Thừa Thiên Huế", "TP.HCM", … written out by the one matcher
     communes = _communes_2025()
-    names = dict(zip(communes["province_name"].map(match_key), communes["province_code"]))
+    names = dict(zip(communes["province_name"].map(province_key), communes["province_code"]))
     if key in names:
         return frozenset({names[key]})
     return _old_province_targets().get(key, frozenset())
 
 
 def _is_2025_province(province: str) -> bool:
-    key = match_key(province)
-    return match_key(FORMER_PROVINCE_NAMES.get(key, key)) in set(_communes_2025()["province_name"].map(match_key))
+    return province_key(province) in set(_communes_2025()["province_name"].map(province_key))
 
 
 def _describe_new(codes: list[str]) -> str:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from divide._errors import DivideError
+from divide.geography.crosswalk.allocate import largest_remainder
 from divide.modeled.calibration import CALIBRATED_PCT, CALIBRATION, LOADINGS, URBAN_RURAL_ODDS_RATIO, odds
 from divide.modeled.constraints import CONSTRAINED_COLUMNS, province_constraints, quotas
 from divide.modeled.covariates import INDICATOR_COLUMNS, covariates
@@ -54,16 +55,9 @@ def _expit(x: np.ndarray) -> np.ndarray:
 
 
 def _largest_remainder(quota: np.ndarray, total: int) -> np.ndarray:
-    """Integers summing to ``total`` as close as possible to the non-negative ``quota``."""
+    """Integers summing to ``total`` as close as possible to the non-negative ``quota`` (scaled to ``total``)."""
     quota = np.asarray(quota, dtype="float64")
-    scaled = quota * (total / quota.sum())
-    base = np.floor(scaled).astype("int64")
-    short = int(total - base.sum())
-    if short > 0:
-        # ties broken by position (stable) for determinism
-        order = np.argsort(-(scaled - base), kind="stable")
-        base[order[:short]] += 1
-    return base
+    return largest_remainder(quota * (total / quota.sum()), total)
 
 
 def constrained_top_k(log_weight: np.ndarray, group: np.ndarray, quota: Mapping[str, int], total: int,

@@ -17,14 +17,9 @@ REFERENCE_COLUMNS = ["commune_name", "province_code", "province_name"]
 
 @lru_cache(maxsize=1)
 def _reference_cached() -> pd.DataFrame:
-    import pyogrio
+    from divide.geography.communes import read_admin_table
 
-    from divide.geography.communes import require_admin_layer
-
-    df = pyogrio.read_dataframe(
-        require_admin_layer(), layer="communes", columns=[KEY, *REFERENCE_COLUMNS], read_geometry=False
-    )
-    return df.set_index(KEY).sort_index()
+    return read_admin_table("communes", REFERENCE_COLUMNS)
 
 
 def reference_communes() -> pd.DataFrame:
